@@ -1,0 +1,34 @@
+"""Entry point for `gilviz`, `python -m gilviz` and main.py: CLI commands or the window.
+
+Qt is imported only when the window is wanted, so headless commands start fast and work
+on machines without a display.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gilviz.ui.main_window import MainWindow
+
+CLI_COMMANDS = {"list", "run", "-h", "--help"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in CLI_COMMANDS:
+        from gilviz.cli import main as cli_main
+
+        return cli_main(args)
+    from gilviz.ui.application import run_window
+
+    return run_window(args)
+
+
+def build_window() -> MainWindow:
+    """The main window, shown nowhere yet; creates the QApplication if there is none."""
+    from gilviz.ui.application import build_window as build
+
+    return build()

@@ -1,0 +1,126 @@
+"""Headless `python -m gilviz list|run`: the same lessons and runner as the window, no Qt."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Sequence
+from typing import NoReturn, TextIO
+
+from gilviz.core.lesson import Lesson, UnknownLesson
+from gilviz.core.params import ParamError, parse_assignments
+from gilviz.core.runner import RunResult, execute
+from gilviz.core.telemetry import LogEvent, Probe
+from gilviz.demos import REGISTRY
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+POLL_S = 0.05
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported as one line on stderr with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gilviz", description="Live demos of Python threads and the GIL.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    listing = commands.add_parser("list", help="list the lessons in lecture order")
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+
+    run = commands.add_parser("run", help="run one lesson headless")
+    run.add_argument("demo", help="lesson id, see `list`")
+    run.add_argument("--set", dest="assignments", action="append", default=[],
+                     metavar="NAME=VALUE", help="set a parameter (repeatable)")
+    run.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "list":
+            return _list(args.json, out)
+        lesson = REGISTRY.get(args.demo)
+        params = parse_assignments(lesson.params, args.assignments)
+    except (UsageError, UnknownLesson, ParamError) as exc:
+        print(f"gilviz: error: {exc}", file=err)
+        return EXIT_USAGE
+    return _run(lesson, params, args.json, out, err)
+
+
+def _list(as_json: bool, out: TextIO) -> int:
+    if as_json:
+        json.dump([lesson.to_listing() for lesson in REGISTRY], out)
+        out.write("\n")
+        return EXIT_OK
+    for chapter, lessons in REGISTRY.chapters():
+        print(chapter, file=out)
+        for lesson in lessons:
+            print(f"  {lesson.id:<18} {lesson.title}", file=out)
+    return EXIT_OK
+
+
+def _run(lesson: Lesson, params: dict, as_json: bool, out: TextIO, err: TextIO) -> int:
+    """Run in a helper thread so this thread can print the log live and catch Ctrl+C."""
+    probe = Probe()
+    outcome: list[RunResult] = []
+    runner = threading.Thread(target=lambda: outcome.append(execute(lesson, params, probe)),
+                              name="gilviz-runner")
+    runner.start()
+    seen = 0
+    interrupted = False
+    while runner.is_alive():
+        try:
+            runner.join(POLL_S)
+        except KeyboardInterrupt:
+            interrupted = True
+            probe.stop.set()
+            print("gilviz: stopping...", file=err)
+        if not as_json:
+            seen = _print_events(probe, seen, out)
+    if not outcome:
+        print("gilviz: error: the run ended without a result", file=err)
+        return EXIT_FAILED
+    result = outcome[0]
+    if as_json:
+        json.dump(result.to_json(), out)
+        out.write("\n")
+    else:
+        _print_events(probe, seen, out)
+        _print_summary(lesson, result, out)
+    if result.error:
+        print(f"gilviz: error: {lesson.id} failed: {result.error}", file=err)
+        return EXIT_FAILED
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+
+
+def _print_events(probe: Probe, seen: int, out: TextIO) -> int:
+    snapshot = probe.snapshot(events_from=seen)
+    for event in snapshot.events:
+        print(format_event(event), file=out)
+    out.flush()
+    return snapshot.events_total
+
+
+def format_event(event: LogEvent) -> str:
+    return f"{event.t:8.3f} s  {event.thread:<10} {event.text}"
+
+
+def _print_summary(lesson: Lesson, result: RunResult, out: TextIO) -> None:
+    verb = "stopped after" if result.stopped else "finished in"
+    print(f"\n{lesson.id} {verb} {result.elapsed_s:.2f} s", file=out)
+    for key, value in result.result.items():
+        print(f"  {key}: {value}", file=out)
+    if result.result and not result.error and not result.stopped:
+        print(f"\n{lesson.takeaway(result.result)}", file=out)

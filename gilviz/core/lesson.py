@@ -1,0 +1,67 @@
+"""What a lesson is: data (id, title, chapter, knobs) plus the function that runs it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from gilviz.core.params import Param
+from gilviz.core.stop import StopToken
+from gilviz.core.telemetry import Probe, Snapshot
+
+RunFunction = Callable[[dict[str, Any], Probe, StopToken], dict[str, Any]]
+ReportFunction = Callable[[dict[str, Any], Snapshot], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    chapter: str
+    blurb: str  # one sentence under the title: what to watch
+    params: tuple[Param, ...]
+    run: RunFunction
+    takeaway: Callable[[dict[str, Any]], str]  # one line, written from the measured result
+    # Called once every thread the run started has ended, with the run's final snapshot:
+    # results that depend on when threads finished are measured here.
+    report: ReportFunction | None = None
+    # The functions whose source the code view shows: exactly what runs.
+    workload: tuple[Callable[..., Any], ...] = field(default=())
+
+    def to_listing(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title, "chapter": self.chapter}
+
+
+class UnknownLesson(LookupError):
+    """Raised for a lesson id that is not registered; the message lists how to find ids."""
+
+
+class Registry:
+    """The lessons in lecture order."""
+
+    def __init__(self, lessons: Iterable[Lesson]) -> None:
+        self._lessons = tuple(lessons)
+        ids = [lesson.id for lesson in self._lessons]
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        if duplicates:
+            raise ValueError(f"duplicate lesson ids: {sorted(duplicates)}")
+
+    def __iter__(self) -> Iterator[Lesson]:
+        return iter(self._lessons)
+
+    def __len__(self) -> int:
+        return len(self._lessons)
+
+    def get(self, lesson_id: str) -> Lesson:
+        for lesson in self._lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        raise UnknownLesson(f"unknown lesson {lesson_id!r} (see: python -m gilviz list)")
+
+    def chapters(self) -> list[tuple[str, list[Lesson]]]:
+        """Lessons grouped by chapter, chapters in the order they first appear."""
+        groups: dict[str, list[Lesson]] = {}
+        for lesson in self._lessons:
+            groups.setdefault(lesson.chapter, []).append(lesson)
+        return list(groups.items())

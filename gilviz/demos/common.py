@@ -1,0 +1,30 @@
+"""Knobs and measurements several lessons share."""
+
+from __future__ import annotations
+
+from gilviz.core.params import FloatParam, IntParam
+from gilviz.core.telemetry import LaneSnapshot, LogEvent, Snapshot
+
+MAIN = "main"
+
+COUNT = IntParam(
+    "count", "Messages per thread", "How many messages each worker prints before it ends",
+    default_value=5, minimum=1, maximum=100,
+)
+INTERVAL = FloatParam(
+    "interval_s", "Pause after each message", "Seconds a worker sleeps after each message",
+    default_value=0.5, minimum=0.01, maximum=2.0, unit="s",
+)
+
+
+def workers(snapshot: Snapshot) -> list[LaneSnapshot]:
+    """Every lane but the lesson's main thread, in the order they registered."""
+    return [lane for lane in snapshot.lanes if lane.name != MAIN]
+
+
+def said_by(snapshot: Snapshot, thread: str) -> list[LogEvent]:
+    return [event for event in snapshot.events if event.thread == thread]
+
+
+def rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 4)

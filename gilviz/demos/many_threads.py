@@ -1,0 +1,114 @@
+"""Lesson: many threads at once interleave; joining each one right away serialises them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gilviz.core.lesson import Lesson
+from gilviz.core.params import ChoiceParam, IntParam
+from gilviz.core.stop import StopToken
+from gilviz.core.telemetry import LaneSnapshot, Probe, Snapshot
+from gilviz.core.thread_kinds import KIND_LABELS, KINDS, THREADING, make_thread
+from gilviz.demos.chapters import THREADING_BASICS
+from gilviz.demos.common import COUNT, INTERVAL, MAIN, rounded, workers
+
+THREADS = IntParam(
+    "threads", "Threads", "How many worker threads to start",
+    default_value=3, minimum=1, maximum=64,
+)
+KIND = ChoiceParam(
+    "kind", "Thread kind",
+    "threading.Thread or Qt's QThread: both are OS threads under the same GIL",
+    choices=KINDS, default_value=THREADING, choice_labels=KIND_LABELS,
+)
+TOGETHER = "together"
+ONE_BY_ONE = "one-by-one"
+VARIANT = ChoiceParam(
+    "variant", "Joining",
+    "Start them all, then join them all; or join each thread right after starting it",
+    choices=(TOGETHER, ONE_BY_ONE),
+    choice_labels=("start all, then join all", "join each right after start"),
+)
+
+
+def print_number(probe: Probe, message: str, count: int, interval_s: float) -> None:
+    me = probe.lane(message)
+    for i in me.steps(count):
+        me.say(f"{message} number is {i}")
+        me.sleep(interval_s)
+
+
+def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]:
+    main = probe.lane(MAIN)
+    threads = []
+    for i in range(params["threads"]):
+        name = f"Thread-{i + 1}"
+        thread = make_thread(
+            params["kind"], target=print_number,
+            args=(probe, name, params["count"], params["interval_s"]), name=name,
+        )
+        threads.append(thread)
+        thread.start()
+        if params["variant"] == ONE_BY_ONE:
+            with main.blocked():
+                thread.join()  # waiting here makes the threads run one after another
+
+    with main.blocked():
+        for thread in threads:
+            thread.join()  # wait for all of them to finish
+    main.say("Hello from the main thread!")
+    main.finish()
+    return {"threads": params["threads"], "kind": params["kind"],
+            "variant": params["variant"], "count": params["count"]}
+
+
+def most_alive_at_once(lanes: list[LaneSnapshot]) -> int:
+    """The largest number of worker lanes whose lifetimes overlap."""
+    edges = sorted([(lane.started_s, 1) for lane in lanes]
+                   + [(lane.ended_s or lane.started_s, -1) for lane in lanes],
+                   key=lambda edge: (edge[0], edge[1]))
+    alive = peak = 0
+    for _, step in edges:
+        alive += step
+        peak = max(peak, alive)
+    return peak
+
+
+def report(result: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:
+    lanes = workers(snapshot)
+    worker_events = [event.thread for event in snapshot.events if event.thread != MAIN]
+    handovers = sum(1 for a, b in zip(worker_events, worker_events[1:], strict=False) if a != b)
+    ended = [lane.ended_s for lane in lanes if lane.ended_s is not None]
+    return {
+        **result,
+        "distinct_idents": len({lane.ident for lane in lanes}),
+        "counts": [lane.count for lane in lanes],
+        "complete": len(lanes) == result["threads"]
+        and all(lane.count == result["count"] for lane in lanes),
+        "most_alive_at_once": most_alive_at_once(lanes),
+        "handovers": handovers,
+        "workers_wall_s": rounded(max(ended) - min(lane.started_s for lane in lanes))
+        if ended else None,
+    }
+
+
+def takeaway(result: dict[str, Any]) -> str:
+    n, wall = result["threads"], result["workers_wall_s"] or 0.0
+    if result["variant"] == ONE_BY_ONE:
+        return (f"Joined one by one, at most {result['most_alive_at_once']} thread ran at a "
+                f"time: {n} threads took {wall:.2f} s, one after another.")
+    return (f"{result['most_alive_at_once']} of {n} threads were alive at once and the log "
+            f"switched thread {result['handovers']} times: all done in {wall:.2f} s.")
+
+
+LESSON = Lesson(
+    id="many-threads",
+    title="Many threads at once",
+    chapter=THREADING_BASICS,
+    blurb="Start N threads and watch their messages interleave; try joining each one early.",
+    params=(THREADS, COUNT, INTERVAL, KIND, VARIANT),
+    run=run,
+    report=report,
+    takeaway=takeaway,
+    workload=(print_number, run),
+)

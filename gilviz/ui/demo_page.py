@@ -1,0 +1,170 @@
+"""The page of one lesson: knobs, Run/Stop, live thread rows, the log and the result."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gilviz.core.lesson import Lesson
+from gilviz.core.params import ParamError, resolve
+from gilviz.core.runner import RunResult
+from gilviz.core.telemetry import Snapshot
+from gilviz.ui.event_log import EventLog
+from gilviz.ui.lanes_view import ThreadLanesView
+from gilviz.ui.param_form import ParamForm
+from gilviz.ui.result_view import ResultView
+from gilviz.ui.run_controller import RunController
+from gilviz.ui.theme import TITLE_POINT_SIZE
+
+
+class DemoPage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lesson: Lesson | None = None
+        self.last_result: RunResult | None = None
+        self.controller = RunController(self)
+        self._shown_tenths = -1
+
+        self.title = QLabel()
+        title_font = QFont(self.title.font())
+        title_font.setPointSize(TITLE_POINT_SIZE)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.blurb = QLabel()
+        self.blurb.setWordWrap(True)
+
+        self.form = ParamForm()
+        self.run_button = QPushButton("▶  Run")
+        self.run_button.setObjectName("runButton")
+        self.run_button.setToolTip("Run the lesson with these settings")
+        self.run_button.setDefault(True)
+        self.stop_button = QPushButton("■  Stop")
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setToolTip("Stop every thread of the run (within a quarter second)")
+        self.stop_button.setEnabled(False)
+        self.reset_button = QPushButton("Reset to defaults")
+        self.reset_button.setObjectName("resetButton")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.stop_button)
+
+        settings = QGroupBox("Settings")
+        settings_layout = QVBoxLayout(settings)
+        settings_layout.addWidget(self.form)
+        settings_layout.addLayout(buttons)
+        settings_layout.addWidget(self.reset_button)
+
+        self.result_view = ResultView()
+        result_box = QGroupBox("Result")
+        QVBoxLayout(result_box).addWidget(self.result_view)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(settings)
+        left_layout.addWidget(result_box, 1)
+
+        self.lanes = ThreadLanesView()
+        lanes_box = QGroupBox("Threads")
+        QVBoxLayout(lanes_box).addWidget(self.lanes)
+        self.log = EventLog()
+        log_box = QGroupBox("What each thread printed")
+        QVBoxLayout(log_box).addWidget(self.log)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(lanes_box)
+        right.addWidget(log_box)
+        right.setSizes([300, 300])
+
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(right)
+        body.setStretchFactor(0, 0)
+        body.setStretchFactor(1, 1)
+        body.setSizes([380, 620])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.blurb)
+        layout.addWidget(body, 1)
+
+        self.run_button.clicked.connect(self.run)
+        self.stop_button.clicked.connect(self.stop)
+        self.reset_button.clicked.connect(self.reset)
+        self.controller.snapshotReady.connect(self._on_snapshot)
+        self.controller.runFinished.connect(self._on_finished)
+        self.controller.runningChanged.connect(self._on_running_changed)
+
+    def show_lesson(self, lesson: Lesson) -> None:
+        """Switch to a lesson; a run still going on for another lesson is stopped."""
+        if self.lesson is not None and lesson.id == self.lesson.id:
+            return
+        self.controller.stop()
+        self.lesson = lesson
+        self.title.setText(lesson.title)
+        self.blurb.setText(lesson.blurb)
+        self.form.set_specs(lesson.params)
+        self.lanes.clear()
+        self.log.reset()
+        self.result_view.show_idle()
+        self.last_result = None
+
+    @Slot()
+    def run(self) -> None:
+        if self.lesson is None or self.controller.is_running():
+            return
+        try:
+            params = resolve(self.lesson.params, self.form.values())
+        except ParamError as exc:
+            self.result_view.show_problem(str(exc))
+            return
+        self.lanes.clear()
+        self.log.reset()
+        self.last_result = None
+        self._shown_tenths = -1
+        self.result_view.show_running(0.0)
+        self.controller.start(self.lesson, params)
+
+    @Slot()
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @Slot()
+    def reset(self) -> None:
+        self.form.reset()
+
+    def shutdown(self) -> bool:
+        return self.controller.shutdown()
+
+    @Slot(object)
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        if self.lesson is None or self.controller.lesson_id != self.lesson.id:
+            return  # the tail of a run of a lesson the user has since left
+        self.lanes.show_snapshot(snapshot)
+        self.log.append_events(snapshot.events)
+        tenths = int(snapshot.t * 10)
+        if tenths != self._shown_tenths and self.controller.is_running():
+            self._shown_tenths = tenths
+            self.result_view.show_running(snapshot.t)
+
+    @Slot(object)
+    def _on_finished(self, result: RunResult) -> None:
+        if self.lesson is None or result.demo != self.lesson.id:
+            return  # a run of a lesson the user has since left
+        self.last_result = result
+        self.result_view.show_result(self.lesson, result)
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        self.form.setEnabled(not running)
+        self.reset_button.setEnabled(not running)

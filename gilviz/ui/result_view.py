@@ -1,0 +1,64 @@
+"""The result panel: how the run ended, the take-away, and every measured number."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from gilviz.core.lesson import Lesson
+from gilviz.core.runner import RunResult
+from gilviz.ui.theme import BAD, GOOD, WARN
+
+
+def _humanise(key: str) -> str:
+    words = f"{key[:-2]} (s)" if key.endswith("_s") else key
+    return words.replace("_", " ").capitalize()
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, list) and len(value) > 16:
+        shown = ", ".join(str(v) for v in value[:16])
+        return f"[{shown}, … {len(value) - 16} more]"
+    return str(value)
+
+
+class ResultView(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultView")
+        self.setOpenLinks(False)
+        self.show_idle()
+
+    def show_idle(self) -> None:
+        self.setHtml("<p style='color:#777'>No run yet. Set the knobs, then press Run.</p>")
+
+    def show_running(self, seconds: float) -> None:
+        self.setHtml(f"<p><b>Running…</b> {seconds:.1f} s</p>")
+
+    def show_problem(self, message: str) -> None:
+        self.setHtml(f"<p style='color:{BAD}'><b>Cannot run:</b> {html.escape(message)}</p>")
+
+    def show_result(self, lesson: Lesson, run: RunResult) -> None:
+        if run.error:
+            head = f"<p style='color:{BAD}'><b>Failed</b> after {run.elapsed_s:.2f} s: "
+            head += f"{html.escape(run.error)}</p>"
+        elif run.stopped:
+            head = (f"<p style='color:{WARN}'><b>Stopped</b> after {run.elapsed_s:.2f} s: "
+                    "the numbers below cover only part of the run.</p>")
+        else:
+            head = f"<p style='color:{GOOD}'><b>Finished</b> in {run.elapsed_s:.2f} s</p>"
+        takeaway = ""
+        if not run.error and not run.stopped and run.result:
+            takeaway = f"<p><b>{html.escape(lesson.takeaway(run.result))}</b></p>"
+        rows = "".join(
+            f"<tr><td style='color:#555;padding-right:12px'>{html.escape(_humanise(k))}</td>"
+            f"<td>{html.escape(_format_value(v))}</td></tr>"
+            for k, v in run.result.items()
+        )
+        self.setHtml(f"{head}{takeaway}<table>{rows}</table>")
