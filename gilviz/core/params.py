@@ -111,7 +111,8 @@ class ChoiceParam(Param):
 
     def check(self, value: Any) -> str:
         if value not in self.choices:
-            raise ParamError(f"{self.name} must be one of {', '.join(self.choices)} (got {value!r})")
+            allowed = ", ".join(self.choices)
+            raise ParamError(f"{self.name} must be one of {allowed} (got {value!r})")
         return value
 
     def label_of(self, choice: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from gilviz.core.lesson import Lesson
@@ -77,7 +78,7 @@ def most_alive_at_once(lanes: list[LaneSnapshot]) -> int:
 def report(result: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:
     lanes = workers(snapshot)
     worker_events = [event.thread for event in snapshot.events if event.thread != MAIN]
-    handovers = sum(1 for a, b in zip(worker_events, worker_events[1:], strict=False) if a != b)
+    handovers = sum(1 for a, b in itertools.pairwise(worker_events) if a != b)
     ended = [lane.ended_s for lane in lanes if lane.ended_s is not None]
     return {
         **result,

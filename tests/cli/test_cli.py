@@ -1,0 +1,75 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gilviz.demos import REGISTRY
+
+
+def gilviz(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gilviz", *args], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_list_json_is_the_registry_in_order():
+    proc = gilviz("list", "--json")
+    assert proc.returncode == 0, proc.stderr
+    listing = json.loads(proc.stdout)
+    assert listing == [lesson.to_listing() for lesson in REGISTRY]
+
+
+def test_list_text_groups_by_chapter():
+    proc = gilviz("list")
+    assert proc.returncode == 0
+    assert "thread-join" in proc.stdout and REGISTRY.get("thread-join").chapter in proc.stdout
+
+
+@pytest.mark.parametrize("lesson_id", [lesson.id for lesson in REGISTRY])
+def test_every_lesson_runs_headless_with_json(lesson_id):
+    proc = gilviz("run", lesson_id, "--set", "interval_s=0.01", "--set", "count=2", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["demo"] == lesson_id
+    assert data["params"]["count"] == 2 and data["params"]["interval_s"] == 0.01
+    assert data["elapsed_s"] >= 0.02
+    assert data["result"]
+
+
+def test_many_threads_json_counts():
+    proc = gilviz("run", "many-threads", "--set", "threads=8", "--set", "count=3",
+                  "--set", "interval_s=0.01", "--json")
+    result = json.loads(proc.stdout)["result"]
+    assert result["counts"] == [3] * 8 and result["distinct_idents"] == 8
+
+
+def test_text_mode_prints_the_log_and_the_takeaway():
+    proc = gilviz("run", "thread-join", "--set", "interval_s=0.01", "--set", "count=3")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    worker = [i for i, line in enumerate(lines) if "Thread-1" in line and "number is" in line]
+    main = [i for i, line in enumerate(lines) if "Hello from the main thread" in line]
+    assert len(worker) == 3 and main and main[0] > worker[-1]
+    assert "join() held main" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "no-such-lesson"], "unknown lesson 'no-such-lesson'"),
+        (["run", "many-threads", "--set", "threads=0"], "threads must be between 1 and 64"),
+        (["run", "many-threads", "--set", "threads=65"], "threads must be between 1 and 64"),
+        (["run", "many-threads", "--set", "threads=lots"], "whole number"),
+        (["run", "many-threads", "--set", "bogus=1"], "unknown parameter 'bogus'"),
+        (["run", "many-threads", "--set", "kind=fibre"], "kind must be one of"),
+        (["run", "thread-args", "--set", "message="], "message must not be empty"),
+        (["run"], "required"),
+        (["run", "thread-start", "--frobnicate"], "unrecognized arguments"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_exit_2(args, message):
+    proc = gilviz(*args)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert message in proc.stderr

@@ -1,0 +1,18 @@
+"""Run a lesson headless with quick settings and hand back its result and log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gilviz.core.runner import RunResult, execute
+from gilviz.core.telemetry import Probe, Snapshot
+from gilviz.demos import REGISTRY
+
+FAST = {"interval_s": 0.02}
+
+
+def run_lesson(lesson_id: str, **params: Any) -> tuple[RunResult, Snapshot]:
+    probe = Probe()
+    outcome = execute(REGISTRY.get(lesson_id), {**FAST, **params}, probe)
+    assert outcome.error is None, outcome.error
+    return outcome, probe.snapshot()
