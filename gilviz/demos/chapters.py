@@ -1,8 +1,8 @@
 """Chapter names, in the order the lecture takes them."""
 
-THREADING_BASICS = "Threads with the threading module"
-RACES = "Race conditions and locks"
-EXECUTORS = "Executors: thread and process pools"
-EVENTS = "Signalling between threads"
+THREADING_BASICS = "The threading module"
+RACES = "Races and locks"
+EXECUTORS = "Thread and process pools"
+EVENTS = "Signalling with Event"
 GIL = "The GIL in practice"
 EXERCISE = "Exercise: fetching URLs"

@@ -60,7 +60,8 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     main.say("Hello from the main thread!")
     main.finish()
     return {"threads": params["threads"], "kind": params["kind"],
-            "variant": params["variant"], "count": params["count"]}
+            "variant": params["variant"], "count": params["count"],
+            "interval_s": params["interval_s"]}
 
 
 def most_alive_at_once(lanes: list[LaneSnapshot]) -> int:
@@ -95,11 +96,12 @@ def report(result: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:
 
 def takeaway(result: dict[str, Any]) -> str:
     n, wall = result["threads"], result["workers_wall_s"] or 0.0
+    alone = result["count"] * result["interval_s"]  # what one thread sleeps in total
     if result["variant"] == ONE_BY_ONE:
-        return (f"Joined one by one, at most {result['most_alive_at_once']} thread ran at a "
-                f"time: {n} threads took {wall:.2f} s, one after another.")
-    return (f"{result['most_alive_at_once']} of {n} threads were alive at once and the log "
-            f"switched thread {result['handovers']} times: all done in {wall:.2f} s.")
+        return (f"Joined one by one, at most {result['most_alive_at_once']} thread was alive "
+                f"at a time: {n} threads took {wall:.2f} s, about {n} x {alone:.2f} s.")
+    return (f"{result['most_alive_at_once']} of {n} threads were alive at once: all done in "
+            f"{wall:.2f} s, about one thread's {alone:.2f} s, not {n} x {alone:.2f} s.")
 
 
 LESSON = Lesson(

@@ -26,9 +26,19 @@ from gilviz.ui.run_controller import RunController
 from gilviz.ui.theme import TITLE_POINT_SIZE
 
 
+BUTTON_STYLE = """
+QPushButton#runButton:enabled, QPushButton#stopButton:enabled {
+    color: white; font-weight: bold; border-radius: 4px; padding: 6px 12px;
+}
+QPushButton#runButton:enabled { background: #2e7d32; }
+QPushButton#stopButton:enabled { background: #c62828; }
+"""
+
+
 class DemoPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setStyleSheet(BUTTON_STYLE)
         self.lesson: Lesson | None = None
         self.last_result: RunResult | None = None
         self.controller = RunController(self)
@@ -79,10 +89,12 @@ class DemoPage(QWidget):
         self.log = EventLog()
         log_box = QGroupBox("What each thread printed")
         QVBoxLayout(log_box).addWidget(self.log)
+        self._lanes_box = lanes_box
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(lanes_box)
         right.addWidget(log_box)
-        right.setSizes([300, 300])
+        right.setSizes([440, 180])
+        self._right = right
 
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(left)
@@ -148,12 +160,23 @@ class DemoPage(QWidget):
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         if self.lesson is None or self.controller.lesson_id != self.lesson.id:
             return  # the tail of a run of a lesson the user has since left
+        rows_before = len(self.lanes.lanes())
         self.lanes.show_snapshot(snapshot)
+        if len(snapshot.lanes) != rows_before:
+            self._fit_lanes()
         self.log.append_events(snapshot.events)
         tenths = int(snapshot.t * 10)
         if tenths != self._shown_tenths and self.controller.is_running():
             self._shown_tenths = tenths
             self.result_view.show_running(snapshot.t)
+
+    def _fit_lanes(self) -> None:
+        """Give the thread rows the room they need (up to 70%), the log the rest."""
+        total = sum(self._right.sizes())
+        chrome = self._lanes_box.sizeHint().height() - self.lanes.sizeHint().height()
+        wanted = self.lanes.canvas.sizeHint().height() + chrome + 8
+        lanes_height = min(wanted, int(total * 0.7))
+        self._right.setSizes([lanes_height, total - lanes_height])
 
     @Slot(object)
     def _on_finished(self, result: RunResult) -> None:

@@ -23,7 +23,9 @@ class _LanesCanvas(QWidget):
         self.setFixedHeight(self.sizeHint().height())
 
     def row_height(self) -> int:
-        return int(QFontMetrics(self.font()).height() * 1.7)
+        # Roomy rows for a few threads; tighter ones so 16 still fit without scrolling.
+        spacing = 1.7 if len(self.lanes) <= 8 else 1.2
+        return int(QFontMetrics(self.font()).height() * spacing)
 
     def sizeHint(self) -> QSize:
         return QSize(400, max(1, len(self.lanes)) * self.row_height() + 4)
@@ -47,7 +49,8 @@ class _LanesCanvas(QWidget):
         row_h = self.row_height()
         name_w = max(metrics.horizontalAdvance(lane.name) for lane in self.lanes) + 16
         chip_w = metrics.horizontalAdvance("blocked") + 20
-        count_w = metrics.horizontalAdvance("00000 / 00000") + 16
+        widest = max(max(lane.total, lane.count) for lane in self.lanes)
+        count_w = metrics.horizontalAdvance(f"{widest} / {widest}") + 16
         first = max(0, event.rect().top() // row_h)
         last = min(len(self.lanes), event.rect().bottom() // row_h + 1)
         for row in range(first, last):
@@ -68,12 +71,13 @@ class _LanesCanvas(QWidget):
             painter.setPen(STATE_TEXT_COLOURS[state])
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, state.value)
 
+            if not lane.total:
+                continue  # a thread with no counted work (main): no counter, no bar
             count_rect = QRectF(chip.right() + 8, top, count_w, row_h)
             painter.setPen(palette.color(QPalette.ColorRole.Text))
-            total = f" / {lane.total}" if lane.total else ""
             painter.drawText(count_rect,
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                             f"{lane.count}{total}")
+                             f"{lane.count} / {lane.total}")
 
             bar_left = count_rect.right() + 12
             bar = QRectF(bar_left, top + row_h * 0.3, max(10.0, self.width() - bar_left - 10),
@@ -81,11 +85,10 @@ class _LanesCanvas(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.color(QPalette.ColorRole.Mid))
             painter.drawRoundedRect(bar, 4, 4)
-            if lane.total:
-                filled = QRectF(bar)
-                filled.setWidth(bar.width() * min(1.0, lane.count / lane.total))
-                painter.setBrush(QColor(STATE_COLOURS[state]))
-                painter.drawRoundedRect(filled, 4, 4)
+            filled = QRectF(bar)
+            filled.setWidth(bar.width() * min(1.0, lane.count / lane.total))
+            painter.setBrush(QColor(STATE_COLOURS[state]))
+            painter.drawRoundedRect(filled, 4, 4)
 
 
 class ThreadLanesView(QScrollArea):
