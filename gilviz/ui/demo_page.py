@@ -25,7 +25,6 @@ from gilviz.ui.result_view import ResultView
 from gilviz.ui.run_controller import RunController
 from gilviz.ui.theme import TITLE_POINT_SIZE
 
-
 BUTTON_STYLE = """
 QPushButton#runButton:enabled, QPushButton#stopButton:enabled {
     color: white; font-weight: bold; border-radius: 4px; padding: 6px 12px;
