@@ -64,9 +64,13 @@ setup_gilviz() {
     local stamp="$VENV/.gilviz-installed" want
     want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-        log "installing dependencies (first run takes a minute)"
-        "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-        "$VENV/bin/python" -m pip install -q -e "$ROOT[dev]"
+        log "installing dependencies (first run takes a minute; log in .venv/pip.log)"
+        if ! { "$VENV/bin/python" -m pip install --upgrade pip \
+               && "$VENV/bin/python" -m pip install -e "$ROOT[dev]"; } >"$VENV/pip.log" 2>&1; then
+            tail -n 30 "$VENV/pip.log" >&2
+            log "installing dependencies failed (full log: .venv/pip.log)"
+            return 1
+        fi
         echo "$want" > "$stamp"
     fi
 }
