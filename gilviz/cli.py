@@ -50,13 +50,19 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     try:
         args = build_parser().parse_args(argv)
         if args.command == "list":
-            return _list(args.json, out)
+            try:
+                return _list(args.json, out)
+            except BrokenPipeError:
+                return EXIT_OK
         lesson = REGISTRY.get(args.demo)
         params = parse_assignments(lesson.params, args.assignments)
     except (UsageError, UnknownLesson, ParamError) as exc:
         print(f"gilviz: error: {exc}", file=err)
         return EXIT_USAGE
-    return _run(lesson, params, args.json, out, err)
+    try:
+        return _run(lesson, params, args.json, out, err)
+    except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report
+        return EXIT_OK
 
 
 def _list(as_json: bool, out: TextIO) -> int:
