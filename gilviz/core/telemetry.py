@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from gilviz.core.stop import StopToken
 
@@ -49,6 +50,7 @@ class Snapshot:
     lanes: tuple[LaneSnapshot, ...]
     events: tuple[LogEvent, ...]  # the events from the requested index on
     events_total: int
+    values: dict[str, Any] = field(default_factory=dict)  # the run's watched values
 
     def lane(self, name: str) -> LaneSnapshot:
         for lane in self.lanes:
@@ -134,6 +136,7 @@ class Probe:
         self._lanes: list[Lane] = []
         self._by_name: dict[str, Lane] = {}
         self._events: list[LogEvent] = []
+        self._watches: dict[str, Callable[[], Any]] = {}
         self._lock = threading.Lock()  # guards lane registration only, never the hot path
 
     def now(self) -> float:
@@ -154,6 +157,11 @@ class Probe:
     def lane_named(self, name: str) -> Lane:
         return self._by_name[name]
 
+    def watch(self, name: str, read: Callable[[], Any]) -> None:
+        """Show a live value (a shared counter, say): `read` is called at each snapshot,
+        by the reader, so the workload pays nothing for it. It must return plain data."""
+        self._watches[name] = read
+
     def record(self, thread: str, text: str) -> None:
         self._events.append(LogEvent(self.now(), thread, text))  # list.append is atomic
 
@@ -166,4 +174,5 @@ class Probe:
             lanes=tuple(lane.snapshot() for lane in lanes),
             events=tuple(events),
             events_total=events_from + len(events),
+            values={name: read() for name, read in list(self._watches.items())},
         )

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +21,7 @@ from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.ui.event_log import EventLog
 from gilviz.ui.lanes_view import ThreadLanesView
+from gilviz.ui.panels import LessonPanel, panels_for
 from gilviz.ui.param_form import ParamForm
 from gilviz.ui.result_view import ResultView
 from gilviz.ui.run_controller import RunController
@@ -86,12 +88,14 @@ class DemoPage(QWidget):
         lanes_box = QGroupBox("Threads")
         QVBoxLayout(lanes_box).addWidget(self.lanes)
         self.log = EventLog()
-        log_box = QGroupBox("What each thread printed")
-        QVBoxLayout(log_box).addWidget(self.log)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("lessonTabs")
+        self.tabs.addTab(self.log, "What each thread printed")
+        self.panels: list[LessonPanel] = []
         self._lanes_box = lanes_box
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(lanes_box)
-        right.addWidget(log_box)
+        right.addWidget(self.tabs)
         right.setSizes([440, 180])
         self._right = right
 
@@ -123,6 +127,7 @@ class DemoPage(QWidget):
         self.title.setText(lesson.title)
         self.blurb.setText(lesson.blurb)
         self.form.set_specs(lesson.params)
+        self._replace_panels(panels_for(lesson.id))
         self.lanes.clear()
         self.log.reset()
         self.result_view.show_idle()
@@ -142,6 +147,8 @@ class DemoPage(QWidget):
         self.last_result = None
         self._shown_tenths = -1
         self.result_view.show_running(0.0)
+        for panel in self.panels:
+            panel.run_started(params)
         self.controller.start(self.lesson, params)
 
     @Slot()
@@ -164,10 +171,21 @@ class DemoPage(QWidget):
         if len(snapshot.lanes) != rows_before:
             self._fit_lanes()
         self.log.append_events(snapshot.events)
+        for panel in self.panels:
+            panel.show_snapshot(snapshot)
         tenths = int(snapshot.t * 10)
         if tenths != self._shown_tenths and self.controller.is_running():
             self._shown_tenths = tenths
             self.result_view.show_running(snapshot.t)
+
+    def _replace_panels(self, panels: list[LessonPanel]) -> None:
+        for panel in self.panels:
+            self.tabs.removeTab(self.tabs.indexOf(panel))
+            panel.deleteLater()
+        self.panels = panels
+        for panel in panels:
+            self.tabs.addTab(panel, panel.title)
+        self.tabs.setCurrentIndex(0)
 
     def _fit_lanes(self) -> None:
         """Give the thread rows the room they need (up to 70%), the log the rest."""
@@ -183,6 +201,10 @@ class DemoPage(QWidget):
             return  # a run of a lesson the user has since left
         self.last_result = result
         self.result_view.show_result(self.lesson, result)
+        for panel in self.panels:
+            panel.show_result(result)
+            if panel.focus_on_result and not result.error:
+                self.tabs.setCurrentWidget(panel)
 
     @Slot(bool)
     def _on_running_changed(self, running: bool) -> None:

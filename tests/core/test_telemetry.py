@@ -83,3 +83,12 @@ def test_events_are_stamped_in_time_order():
         lane.say(str(i))
     times = [event.t for event in probe.snapshot().events]
     assert times == sorted(times)
+
+
+def test_watched_values_are_read_at_snapshot_time():
+    probe = Probe()
+    shared = {"counter": 0}
+    probe.watch("counter", lambda: shared["counter"])
+    assert probe.snapshot().values == {"counter": 0}
+    shared["counter"] = 41
+    assert probe.snapshot().values == {"counter": 41}

@@ -1,0 +1,17 @@
+"""Lesson-specific views (charts, replays, buttons) shown as extra tabs on a lesson's page.
+
+A panel is told when a run starts, gets every polled snapshot, and the final result.
+PANELS maps a lesson id to the panel classes its page shows, in tab order.
+"""
+
+from __future__ import annotations
+
+from gilviz.ui.panels.base import LessonPanel
+
+__all__ = ["PANELS", "LessonPanel", "panels_for"]
+
+PANELS: dict[str, tuple[type[LessonPanel], ...]] = {}
+
+
+def panels_for(lesson_id: str) -> list[LessonPanel]:
+    return [panel_class() for panel_class in PANELS.get(lesson_id, ())]

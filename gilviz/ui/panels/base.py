@@ -1,0 +1,24 @@
+"""The interface every lesson panel implements; the defaults do nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from gilviz.core.runner import RunResult
+from gilviz.core.telemetry import Snapshot
+
+
+class LessonPanel(QWidget):
+    title = "Panel"  # the tab's label
+    focus_on_result = False  # bring this tab to the front when a run finishes
+
+    def run_started(self, params: dict[str, Any]) -> None:
+        """A run of this lesson begins with these (validated) parameters."""
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Called at ~30 Hz while the run goes on; keep it cheap."""
+
+    def show_result(self, result: RunResult) -> None:
+        """The run ended (finished, stopped or failed)."""
