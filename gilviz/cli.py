@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
+import time
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from gilviz.core.lesson import Lesson, UnknownLesson
 from gilviz.core.params import ParamError, parse_assignments
-from gilviz.core.runner import RunResult, execute
-from gilviz.core.telemetry import LogEvent, Probe
+from gilviz.core.placement import IN_PROCESS, ISOLATED, Run, default_placement, make_run
+from gilviz.core.runner import RunResult
+from gilviz.core.telemetry import LogEvent
 from gilviz.demos import REGISTRY
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -40,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", dest="assignments", action="append", default=[],
                      metavar="NAME=VALUE", help="set a parameter (repeatable)")
     run.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument("--isolated", dest="placement", action="store_const", const=ISOLATED,
+                       help="run in a child Python process (default for CPU-heavy lessons)")
+    where.add_argument("--in-process", dest="placement", action="store_const",
+                       const=IN_PROCESS, help="run in this process")
     return parser
 
 
@@ -56,11 +62,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
                 return EXIT_OK
         lesson = REGISTRY.get(args.demo)
         params = parse_assignments(lesson.params, args.assignments)
+        placement = args.placement or default_placement(lesson)
+        run = make_run(lesson, params, placement)
     except (UsageError, UnknownLesson, ParamError) as exc:
         print(f"gilviz: error: {exc}", file=err)
         return EXIT_USAGE
     try:
-        return _run(lesson, params, args.json, out, err)
+        return _run(lesson, run, placement, args.json, out, err)
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report
         return EXIT_OK
 
@@ -77,42 +85,42 @@ def _list(as_json: bool, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _run(lesson: Lesson, params: dict, as_json: bool, out: TextIO, err: TextIO) -> int:
-    """Run in a helper thread so this thread can print the log live and catch Ctrl+C."""
-    probe = Probe()
-    outcome: list[RunResult] = []
-    runner = threading.Thread(target=lambda: outcome.append(execute(lesson, params, probe)),
-                              name="gilviz-runner")
-    runner.start()
+def _run(lesson: Lesson, run: Run, placement: str, as_json: bool, out: TextIO,
+         err: TextIO) -> int:
+    """Poll the run from this thread, printing the log live; Ctrl+C stops it cleanly."""
+    run.start()
     seen = 0
     interrupted = False
-    while runner.is_alive():
-        try:
-            runner.join(POLL_S)
-        except KeyboardInterrupt:
-            interrupted = True
-            probe.stop.set()
-            print("gilviz: stopping...", file=err)
-        if not as_json:
-            seen = _print_events(probe, seen, out)
-    if not outcome:
+    try:
+        while not run.done():
+            try:
+                time.sleep(POLL_S)
+            except KeyboardInterrupt:
+                interrupted = True
+                run.stop()
+                print("gilviz: stopping...", file=err)
+            if not as_json:
+                seen = _print_events(run, seen, out)
+    finally:
+        run.close()
+    result = run.result()
+    if result is None:
         print("gilviz: error: the run ended without a result", file=err)
         return EXIT_FAILED
-    result = outcome[0]
     if as_json:
-        json.dump(result.to_json(), out)
+        json.dump({**result.to_json(), "placement": placement}, out)
         out.write("\n")
     else:
-        _print_events(probe, seen, out)
-        _print_summary(lesson, result, out)
+        _print_events(run, seen, out)
+        _print_summary(lesson, result, placement, out)
     if result.error:
         print(f"gilviz: error: {lesson.id} failed: {result.error}", file=err)
         return EXIT_FAILED
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
-def _print_events(probe: Probe, seen: int, out: TextIO) -> int:
-    snapshot = probe.snapshot(events_from=seen)
+def _print_events(run: Run, seen: int, out: TextIO) -> int:
+    snapshot = run.snapshot(events_from=seen)
     for event in snapshot.events:
         print(format_event(event), file=out)
     out.flush()
@@ -123,9 +131,9 @@ def format_event(event: LogEvent) -> str:
     return f"{event.t:8.3f} s  {event.thread:<10} {event.text}"
 
 
-def _print_summary(lesson: Lesson, result: RunResult, out: TextIO) -> None:
+def _print_summary(lesson: Lesson, result: RunResult, placement: str, out: TextIO) -> None:
     verb = "stopped after" if result.stopped else "finished in"
-    print(f"\n{lesson.id} {verb} {result.elapsed_s:.2f} s", file=out)
+    print(f"\n{lesson.id} ({placement}) {verb} {result.elapsed_s:.2f} s", file=out)
     for key, value in result.result.items():
         print(f"  {key}: {value}", file=out)
     if result.result and not result.error and not result.stopped:

@@ -20,6 +20,14 @@ def _real_threads() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
 
 
+def _is_resource_tracker(pid: int) -> bool:
+    # multiprocessing's spawn starts one long-lived helper per interpreter: not a leak.
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def _child_pids() -> set[int]:
     pids: set[int] = set()
     for children in Path("/proc/self/task").glob("*/children"):
@@ -27,7 +35,7 @@ def _child_pids() -> set[int]:
             pids.update(int(pid) for pid in children.read_text().split())
         except OSError:
             continue
-    return pids
+    return {pid for pid in pids if not _is_resource_tracker(pid)}
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,11 @@ class Lesson:
     report: ReportFunction | None = None
     # The functions whose source the code view shows: exactly what runs.
     workload: tuple[Callable[..., Any], ...] = field(default=())
+    # CPU-heavy lessons run in the isolated engine unless asked otherwise, so their
+    # threads do not take the GIL from the window.
+    prefers_isolated: bool = False
+    # Settings that need Qt in the running process (QThread), which the engine lacks.
+    needs_qt: Callable[[dict[str, Any]], bool] | None = None
 
     def to_listing(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "chapter": self.chapter}

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, MutableSequence, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gilviz.core.stop import StopToken
+
+if TYPE_CHECKING:
+    from gilviz.core.board import Board
 
 
 class State(StrEnum):
@@ -35,6 +39,34 @@ class LaneSnapshot:
     total: int
     started_s: float
     ended_s: float | None
+    touched_s: float = 0.0  # when the thread last counted progress
+
+
+# A lane's numbers live in a small int64 array (its "cells"), so the same Lane code can
+# write into private memory or into memory shared with another process.
+COUNT, TOTAL, STATE, STARTED_NS, ENDED_NS, IDENT, TOUCHED_NS = range(7)
+CELLS = 8
+STATE_CODES = {state: code for code, state in enumerate(State)}
+STATES_BY_CODE = tuple(State)
+NOT_YET = -1
+
+
+def new_cells() -> array:
+    return array("q", [0] * CELLS)
+
+
+def lane_snapshot(name: str, cells: Sequence[int]) -> LaneSnapshot:
+    ended = cells[ENDED_NS]
+    return LaneSnapshot(
+        name=name,
+        ident=cells[IDENT],
+        state=STATES_BY_CODE[cells[STATE]],
+        count=cells[COUNT],
+        total=cells[TOTAL],
+        started_s=cells[STARTED_NS] / 1e9,
+        ended_s=None if ended == NOT_YET else ended / 1e9,
+        touched_s=cells[TOUCHED_NS] / 1e9,
+    )
 
 
 @dataclass(frozen=True)
@@ -60,24 +92,61 @@ class Snapshot:
 
 
 class Lane:
-    """One thread's slot: its counter, progress total, state and state history."""
+    """One thread's slot: its counter, progress total, state and state history.
 
-    __slots__ = ("_probe", "count", "ended_s", "ident", "name", "started_s", "state",
-                 "total", "transitions")
+    Only the owning thread writes it, so no lock is needed; readers copy the cells.
+    """
 
-    def __init__(self, probe: Probe, name: str, ident: int) -> None:
+    __slots__ = ("_cells", "_probe", "name", "transitions")
+
+    def __init__(self, probe: Probe, name: str, ident: int, cells: MutableSequence[int]) -> None:
         self._probe = probe
+        self._cells = cells
         self.name = name
-        self.ident = ident
-        self.count = 0
-        self.total = 0
-        self.state = State.WAITING
-        self.started_s = probe.now()
-        self.ended_s: float | None = None
-        self.transitions: list[tuple[float, State]] = [(self.started_s, State.WAITING)]
+        now = probe.now_ns()
+        cells[IDENT] = ident
+        cells[STARTED_NS] = now
+        cells[TOUCHED_NS] = now
+        cells[ENDED_NS] = NOT_YET
+        cells[STATE] = STATE_CODES[State.WAITING]
+        self.transitions: list[tuple[float, State]] = [(now / 1e9, State.WAITING)]
+
+    @property
+    def count(self) -> int:
+        return self._cells[COUNT]
+
+    @count.setter
+    def count(self, value: int) -> None:
+        self._cells[COUNT] = value
+        self._cells[TOUCHED_NS] = self._probe.now_ns()
+
+    @property
+    def total(self) -> int:
+        return self._cells[TOTAL]
+
+    @total.setter
+    def total(self, value: int) -> None:
+        self._cells[TOTAL] = value
+
+    @property
+    def state(self) -> State:
+        return STATES_BY_CODE[self._cells[STATE]]
+
+    @property
+    def ident(self) -> int:
+        return self._cells[IDENT]
+
+    @property
+    def started_s(self) -> float:
+        return self._cells[STARTED_NS] / 1e9
+
+    @property
+    def ended_s(self) -> float | None:
+        ended = self._cells[ENDED_NS]
+        return None if ended == NOT_YET else ended / 1e9
 
     def _enter(self, state: State) -> None:
-        self.state = state
+        self._cells[STATE] = STATE_CODES[state]
         self.transitions.append((self._probe.now(), state))
 
     def steps(self, n: int) -> Iterator[int]:
@@ -90,12 +159,14 @@ class Lane:
                 if stop.is_set():
                     return
                 yield i
-                self.count += 1
+                self.tick()
         finally:
             self.finish()
 
     def tick(self, n: int = 1) -> None:
-        self.count += n
+        cells = self._cells
+        cells[COUNT] += n
+        cells[TOUCHED_NS] = self._probe.now_ns()
 
     def say(self, text: str) -> None:
         """What `print` does in the lecture: an event in the run's log, stamped and named."""
@@ -116,22 +187,28 @@ class Lane:
         finally:
             self._enter(previous)
 
+    def run(self) -> None:
+        """Marks the thread as doing Python work, for loops that count with tick()."""
+        self._enter(State.RUNNING)
+
     def finish(self) -> None:
         if self.state is not State.DONE:
-            self.ended_s = self._probe.now()
+            self._cells[ENDED_NS] = self._probe.now_ns()
             self._enter(State.DONE)
 
     def snapshot(self) -> LaneSnapshot:
-        return LaneSnapshot(self.name, self.ident, self.state, self.count, self.total,
-                            self.started_s, self.ended_s)
+        return lane_snapshot(self.name, self._cells)
 
 
 class Probe:
     """Collects the lanes and the event log of one run."""
 
-    def __init__(self, stop: StopToken | None = None) -> None:
+    def __init__(self, stop: StopToken | None = None, board: Board | None = None) -> None:
         self.stop = stop or StopToken()
-        self._t0 = time.perf_counter()
+        self.board = board
+        self._t0_ns = time.perf_counter_ns()  # CLOCK_MONOTONIC: shared by all processes
+        if board is not None:
+            board.set_origin(self._t0_ns)
         self._local = threading.local()  # per-thread, so a reused OS thread id gets a new lane
         self._lanes: list[Lane] = []
         self._by_name: dict[str, Lane] = {}
@@ -140,15 +217,20 @@ class Probe:
         self._lock = threading.Lock()  # guards lane registration only, never the hot path
 
     def now(self) -> float:
-        return time.perf_counter() - self._t0
+        return (time.perf_counter_ns() - self._t0_ns) / 1e9
+
+    def now_ns(self) -> int:
+        return time.perf_counter_ns() - self._t0_ns
 
     def lane(self, name: str | None = None) -> Lane:
         """The calling thread's lane, created on first use and named after the thread."""
         lane: Lane | None = getattr(self._local, "lane", None)
         if lane is not None:
             return lane
-        lane = Lane(self, name or threading.current_thread().name, threading.get_ident())
+        name = name or threading.current_thread().name
         with self._lock:
+            cells = self.board.allocate(name) if self.board is not None else None
+            lane = Lane(self, name, threading.get_ident(), cells or new_cells())
             self._lanes.append(lane)
             self._by_name[lane.name] = lane
         self._local.lane = lane

@@ -9,7 +9,7 @@ from gilviz.core.lesson import Lesson
 from gilviz.core.params import ChoiceParam, IntParam
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import LaneSnapshot, Probe, Snapshot
-from gilviz.core.thread_kinds import KIND_LABELS, KINDS, THREADING, make_thread
+from gilviz.core.thread_kinds import KIND_LABELS, KINDS, QTHREAD, THREADING, make_thread
 from gilviz.demos.chapters import THREADING_BASICS
 from gilviz.demos.common import COUNT, INTERVAL, MAIN, rounded, workers
 
@@ -114,4 +114,5 @@ LESSON = Lesson(
     report=report,
     takeaway=takeaway,
     workload=(print_number, run),
+    needs_qt=lambda params: params["kind"] == QTHREAD,
 )

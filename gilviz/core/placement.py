@@ -1,0 +1,78 @@
+"""Where a run happens: in this process (a helper thread) or in the isolated engine.
+
+Both placements offer the same polling interface, so the CLI and the window drive them
+alike: start(), stop(), snapshot(events_from), done(), result(), close(timeout_s).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Protocol
+
+from gilviz.core.engine import EngineRun
+from gilviz.core.lesson import Lesson
+from gilviz.core.params import ParamError
+from gilviz.core.runner import RunResult, execute
+from gilviz.core.telemetry import Probe, Snapshot
+
+IN_PROCESS = "in-process"
+ISOLATED = "isolated"
+
+
+class Run(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def snapshot(self, events_from: int = 0) -> Snapshot: ...
+    def done(self) -> bool: ...
+    def result(self) -> RunResult | None: ...
+    def close(self, timeout_s: float = 2.0) -> bool: ...
+
+
+class InProcessRun:
+    """The lesson's main runs in a plain non-daemon Python thread of this process."""
+
+    def __init__(self, lesson: Lesson, params: dict[str, Any]) -> None:
+        self.probe = Probe()
+        self._outcome: list[RunResult] = []
+        self._thread = threading.Thread(
+            target=lambda: self._outcome.append(execute(lesson, params, self.probe)),
+            name=f"gilviz-run-{lesson.id}", daemon=False,
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.probe.stop.set()
+
+    def snapshot(self, events_from: int = 0) -> Snapshot:
+        return self.probe.snapshot(events_from)
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self) -> RunResult | None:
+        return self._outcome[0] if self._outcome else None
+
+    def close(self, timeout_s: float = 2.0) -> bool:
+        self.stop()
+        self._thread.join(timeout_s)
+        return not self._thread.is_alive()
+
+
+def default_placement(lesson: Lesson) -> str:
+    return ISOLATED if lesson.prefers_isolated else IN_PROCESS
+
+
+def check_placement(lesson: Lesson, params: dict[str, Any], placement: str) -> None:
+    """Raise ParamError for a combination the chosen placement cannot run."""
+    if placement == ISOLATED and lesson.needs_qt is not None and lesson.needs_qt(params):
+        raise ParamError("QThreads need Qt, which the isolated engine does not load: "
+                         "run this inside the window's process (--in-process)")
+
+
+def make_run(lesson: Lesson, params: dict[str, Any], placement: str) -> Run:
+    check_placement(lesson, params, placement)
+    if placement == ISOLATED:
+        return EngineRun(lesson.id, params)
+    return InProcessRun(lesson, params)

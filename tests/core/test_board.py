@@ -1,0 +1,43 @@
+import multiprocessing
+import threading
+
+from gilviz.core.board import MAX_LANES, Board
+from gilviz.core.telemetry import Probe, State
+
+
+def test_lanes_written_through_a_board_read_back_the_same():
+    board = Board.private()
+    probe = Probe(board=board)
+    lane = probe.lane("Thread-1")
+    for _ in lane.steps(3):
+        pass
+    (read,) = board.read_lanes()
+    assert read == lane.snapshot()
+    assert read.name == "Thread-1" and read.count == 3 and read.state is State.DONE
+    assert read.ident == threading.get_ident()
+
+
+def _tick_in_child(board: Board) -> None:
+    Probe(board=board).lane("worker").tick(7)
+
+
+def test_a_shared_board_is_shared_with_a_spawned_child():
+    board = Board.shared()
+    child = multiprocessing.get_context("spawn").Process(target=_tick_in_child, args=(board,))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0
+    (read,) = board.read_lanes()
+    assert read.name == "worker" and read.count == 7 and read.ended_s is None
+    assert board.origin_ns() > 0
+
+
+def test_a_full_board_still_counts_privately():
+    board = Board.private()
+    probe = Probe(board=board)
+    for _ in range(MAX_LANES + 2):
+        thread = threading.Thread(target=lambda: probe.lane().tick())
+        thread.start()
+        thread.join()
+    assert len(board.read_lanes()) == MAX_LANES
+    assert len(probe.snapshot().lanes) == MAX_LANES + 2
