@@ -1,8 +1,21 @@
 """The lessons, one module each, registered in the order the lecture teaches them."""
 
 from gilviz.core.lesson import Registry
-from gilviz.demos import many_threads, thread_args, thread_join, thread_start
+from gilviz.demos import (
+    gil_cpu,
+    gil_io,
+    gil_release,
+    many_threads,
+    switch_interval,
+    thread_args,
+    thread_join,
+    thread_start,
+)
 
 REGISTRY = Registry(
-    module.LESSON for module in (thread_start, thread_join, thread_args, many_threads)
+    module.LESSON
+    for module in (
+        thread_start, thread_join, thread_args, many_threads,
+        gil_cpu, gil_io, gil_release, switch_interval,
+    )
 )

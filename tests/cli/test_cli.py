@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from gilviz.demos import REGISTRY
+from tests.quick import quick
 
 
 def gilviz(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -27,13 +28,33 @@ def test_list_text_groups_by_chapter():
 
 @pytest.mark.parametrize("lesson_id", [lesson.id for lesson in REGISTRY])
 def test_every_lesson_runs_headless_with_json(lesson_id):
-    proc = gilviz("run", lesson_id, "--set", "interval_s=0.01", "--set", "count=2", "--json")
+    settings = quick(lesson_id)
+    assignments = [arg for name, value in settings.items() for arg in ("--set", f"{name}={value}")]
+    proc = gilviz("run", lesson_id, *assignments, "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["demo"] == lesson_id
-    assert data["params"]["count"] == 2 and data["params"]["interval_s"] == 0.01
-    assert data["elapsed_s"] >= 0.02
+    assert {name: data["params"][name] for name in settings} == settings
+    assert data["elapsed_s"] > 0
     assert data["result"]
+    lesson = REGISTRY.get(lesson_id)
+    assert data["placement"] == ("isolated" if lesson.prefers_isolated else "in-process")
+
+
+@pytest.mark.parametrize("placement", ["--isolated", "--in-process"])
+def test_both_placements_give_the_same_fields(placement):
+    proc = gilviz("run", "gil-cpu", "--set", "threads=2", "--set", "iterations=50000",
+                  placement, "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["placement"] == placement.lstrip("-")
+    assert {"sequential_s", "threaded_s", "speedup"} <= set(data["result"])
+
+
+def test_qthreads_are_refused_in_the_isolated_engine():
+    proc = gilviz("run", "many-threads", "--set", "kind=qthread", "--isolated")
+    assert proc.returncode == 2
+    assert "--in-process" in proc.stderr
 
 
 def test_many_threads_json_counts():

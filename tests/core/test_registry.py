@@ -3,7 +3,8 @@ import pytest
 from gilviz.core.lesson import Registry, UnknownLesson
 from gilviz.demos import REGISTRY
 
-LECTURE_ORDER = ["thread-start", "thread-join", "thread-args", "many-threads"]
+LECTURE_ORDER = ["thread-start", "thread-join", "thread-args", "many-threads",
+                 "gil-cpu", "gil-io", "gil-release", "switch-interval"]
 
 
 def test_lessons_follow_the_lecture():

@@ -13,6 +13,9 @@ FAST = {"interval_s": 0.02}
 
 def run_lesson(lesson_id: str, **params: Any) -> tuple[RunResult, Snapshot]:
     probe = Probe()
-    outcome = execute(REGISTRY.get(lesson_id), {**FAST, **params}, probe)
+    lesson = REGISTRY.get(lesson_id)
+    names = {spec.name for spec in lesson.params}
+    quick = {name: value for name, value in FAST.items() if name in names}
+    outcome = execute(lesson, {**quick, **params}, probe)
     assert outcome.error is None, outcome.error
     return outcome, probe.snapshot()

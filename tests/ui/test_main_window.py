@@ -4,9 +4,8 @@ import pytest
 from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QTreeWidget
 
 from gilviz.demos import REGISTRY
+from tests.quick import quick
 from tests.ui.helpers import choose_lesson, click, find, run_and_wait, set_param
-
-QUICK = {"count": 2, "interval_s": 0.05}
 
 
 def test_navigator_lists_every_lesson_in_lecture_order(window):
@@ -39,23 +38,30 @@ def test_parameter_widgets_follow_the_specs(qtbot, window):
 def test_each_lesson_runs_from_the_window(qtbot, window, lesson_id):
     choose_lesson(window, lesson_id)
     lesson = REGISTRY.get(lesson_id)
-    names = {spec.name for spec in lesson.params}
-    for name, value in QUICK.items():
+    settings = quick(lesson_id)
+    for name, value in settings.items():
         set_param(window, name, value)
-    if "threads" in names:
-        set_param(window, "threads", 6)
     result = run_and_wait(qtbot, window)
     assert result.demo == lesson_id and result.error is None and not result.stopped
-    assert result.params["count"] == 2
+    assert {name: result.params[name] for name in settings} == settings
     text = window.page.result_view.toPlainText()
     assert "Finished in" in text
     assert lesson.takeaway(result.result) in text
     lanes = window.page.lanes.lanes()
-    expected_workers = 6 if "threads" in names else 1
-    assert len(lanes) == expected_workers + 1  # the workers and main
+    assert any(lane.name == "main" for lane in lanes)
     assert all(lane.state == "done" for lane in lanes)
-    assert window.page.log.toPlainText().count("number is") == 2 * expected_workers
     assert find(window, QPushButton, "runButton").isEnabled()
+
+
+@pytest.mark.parametrize("lesson_id", ["thread-join", "many-threads"])
+def test_the_log_shows_every_worker_message(qtbot, window, lesson_id):
+    choose_lesson(window, lesson_id)
+    for name, value in quick(lesson_id).items():
+        set_param(window, name, value)
+    result = run_and_wait(qtbot, window)
+    workers = result.params.get("threads", 1)
+    assert len(window.page.lanes.lanes()) == workers + 1  # the workers and main
+    assert window.page.log.toPlainText().count("number is") == 2 * workers
 
 
 def test_qthread_kind_from_the_window(qtbot, window):
