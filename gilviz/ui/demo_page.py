@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from gilviz.core.lesson import Lesson
 from gilviz.core.params import ParamError, resolve
+from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.ui.event_log import EventLog
@@ -26,6 +28,13 @@ from gilviz.ui.param_form import ParamForm
 from gilviz.ui.result_view import ResultView
 from gilviz.ui.run_controller import RunController
 from gilviz.ui.theme import TITLE_POINT_SIZE
+
+IN_GUI_NOTE = (
+    "Unticked, the lesson runs in a separate Python process (the isolated engine) and the "
+    "window only draws, so it stays smooth.\nTicked, the lesson's threads share this "
+    "window's GIL: CPU-bound threads then take it from the UI thread and the window "
+    "stutters; watch the UI lag meter turn red. That is the GIL, seen from the inside."
+)
 
 BUTTON_STYLE = """
 QPushButton#runButton:enabled, QPushButton#stopButton:enabled {
@@ -44,6 +53,7 @@ class DemoPage(QWidget):
         self.last_result: RunResult | None = None
         self.controller = RunController(self)
         self._shown_tenths = -1
+        self._placement = IN_PROCESS
 
         self.title = QLabel()
         title_font = QFont(self.title.font())
@@ -62,6 +72,9 @@ class DemoPage(QWidget):
         self.stop_button.setObjectName("stopButton")
         self.stop_button.setToolTip("Stop every thread of the run (within a quarter second)")
         self.stop_button.setEnabled(False)
+        self.in_gui_process = QCheckBox("Run inside the window's process")
+        self.in_gui_process.setObjectName("inGuiProcess")
+        self.in_gui_process.setToolTip(IN_GUI_NOTE)
         self.reset_button = QPushButton("Reset to defaults")
         self.reset_button.setObjectName("resetButton")
         buttons = QHBoxLayout()
@@ -71,6 +84,7 @@ class DemoPage(QWidget):
         settings = QGroupBox("Settings")
         settings_layout = QVBoxLayout(settings)
         settings_layout.addWidget(self.form)
+        settings_layout.addWidget(self.in_gui_process)
         settings_layout.addLayout(buttons)
         settings_layout.addWidget(self.reset_button)
 
@@ -127,6 +141,7 @@ class DemoPage(QWidget):
         self.title.setText(lesson.title)
         self.blurb.setText(lesson.blurb)
         self.form.set_specs(lesson.params)
+        self.in_gui_process.setChecked(default_placement(lesson) == IN_PROCESS)
         self._replace_panels(panels_for(lesson.id))
         self.lanes.clear()
         self.log.reset()
@@ -142,6 +157,13 @@ class DemoPage(QWidget):
         except ParamError as exc:
             self.result_view.show_problem(str(exc))
             return
+        placement = IN_PROCESS if self.in_gui_process.isChecked() else ISOLATED
+        try:
+            self.controller.start(self.lesson, params, placement)
+            self._placement = placement
+        except ParamError as exc:
+            self.result_view.show_problem(str(exc))
+            return
         self.lanes.clear()
         self.log.reset()
         self.last_result = None
@@ -149,7 +171,6 @@ class DemoPage(QWidget):
         self.result_view.show_running(0.0)
         for panel in self.panels:
             panel.run_started(params)
-        self.controller.start(self.lesson, params)
 
     @Slot()
     def stop(self) -> None:
@@ -200,7 +221,7 @@ class DemoPage(QWidget):
         if self.lesson is None or result.demo != self.lesson.id:
             return  # a run of a lesson the user has since left
         self.last_result = result
-        self.result_view.show_result(self.lesson, result)
+        self.result_view.show_result(self.lesson, result, self._placement)
         for panel in self.panels:
             panel.show_result(result)
             if panel.focus_on_result and not result.error:
@@ -211,4 +232,5 @@ class DemoPage(QWidget):
         self.run_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
         self.form.setEnabled(not running)
+        self.in_gui_process.setEnabled(not running)
         self.reset_button.setEnabled(not running)

@@ -8,8 +8,11 @@ from typing import Any
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from gilviz.core.lesson import Lesson
+from gilviz.core.placement import IN_PROCESS, ISOLATED
 from gilviz.core.runner import RunResult
 from gilviz.ui.theme import BAD, GOOD, WARN
+
+PLACES = {IN_PROCESS: "in the window's process", ISOLATED: "in the isolated engine"}
 
 
 def _humanise(key: str) -> str:
@@ -44,7 +47,7 @@ class ResultView(QTextBrowser):
     def show_problem(self, message: str) -> None:
         self.setHtml(f"<p style='color:{BAD}'><b>Cannot run:</b> {html.escape(message)}</p>")
 
-    def show_result(self, lesson: Lesson, run: RunResult) -> None:
+    def show_result(self, lesson: Lesson, run: RunResult, placement: str) -> None:
         if run.error:
             head = f"<p style='color:{BAD}'><b>Failed</b> after {run.elapsed_s:.2f} s: "
             head += f"{html.escape(run.error)}</p>"
@@ -52,7 +55,9 @@ class ResultView(QTextBrowser):
             head = (f"<p style='color:{WARN}'><b>Stopped</b> after {run.elapsed_s:.2f} s: "
                     "the numbers below cover only part of the run.</p>")
         else:
-            head = f"<p style='color:{GOOD}'><b>Finished</b> in {run.elapsed_s:.2f} s</p>"
+            where = PLACES.get(placement, placement)
+            head = (f"<p style='color:{GOOD}'><b>Finished</b> in {run.elapsed_s:.2f} s"
+                    f" <span style='color:#555'>· {where}</span></p>")
         takeaway = ""
         if not run.error and not run.stopped and run.result:
             takeaway = f"<p><b>{html.escape(lesson.takeaway(run.result))}</b></p>"

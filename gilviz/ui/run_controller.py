@@ -1,8 +1,9 @@
 """Runs one lesson at a time off the UI thread and feeds the window polled snapshots.
 
-A QThread orchestrates the run (it starts and joins the lesson's threads), so the UI
-thread never blocks. Nothing signals per increment: a GUI-side timer copies a snapshot
-at ~30 Hz and hands it to the views.
+In the window's process a QThread orchestrates the run (it starts and joins the
+lesson's threads), so the UI thread never blocks; in the isolated engine a child
+process does. Either way nothing signals per increment: a GUI-side timer copies a
+snapshot at ~30 Hz, hands it to the views, and notices when the run has ended.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from gilviz.core.engine import EngineRun
 from gilviz.core.lesson import Lesson
+from gilviz.core.placement import ISOLATED, Run, check_placement
 from gilviz.core.runner import RunResult, execute
-from gilviz.core.telemetry import Probe
+from gilviz.core.telemetry import Probe, Snapshot
 
 POLL_MS = 33
 log = logging.getLogger(__name__)
@@ -48,6 +51,38 @@ class _Orchestrator(QThread):
         self.result = execute(self._lesson, self._params, self._probe)
 
 
+class QThreadRun:
+    """A run in the window's process, with the same interface as the isolated EngineRun."""
+
+    def __init__(self, lesson: Lesson, params: dict[str, Any]) -> None:
+        self.probe = Probe()
+        self._orchestrator = _Orchestrator(lesson, params, self.probe)
+
+    def start(self) -> None:
+        self._orchestrator.start()
+
+    def stop(self) -> None:
+        self.probe.stop.set()
+
+    def snapshot(self, events_from: int = 0) -> Snapshot:
+        return self.probe.snapshot(events_from)
+
+    def done(self) -> bool:
+        return self._orchestrator.isFinished()
+
+    def result(self) -> RunResult | None:
+        return self._orchestrator.result if self.done() else None
+
+    def close(self, timeout_s: float = 2.0) -> bool:
+        self.stop()
+        if self._orchestrator.wait(int(timeout_s * 1000)):
+            return True
+        log.error("run %s did not stop within %.1f s", self._orchestrator.objectName(),
+                  timeout_s)
+        _UNFINISHED.append(self._orchestrator)
+        return False
+
+
 class RunController(QObject):
     """Owns the current run: start, stop, poll, and a clean shutdown."""
 
@@ -57,70 +92,71 @@ class RunController(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._orchestrator: _Orchestrator | None = None
+        self._run: Run | None = None
         self.lesson_id: str | None = None  # the lesson being run, if any
-        self._probe: Probe | None = None
+        self.placement: str | None = None
         self._events_seen = 0
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
 
     def is_running(self) -> bool:
-        return self._orchestrator is not None
+        return self._run is not None
 
-    def start(self, lesson: Lesson, params: dict[str, Any]) -> None:
-        if self._orchestrator is not None:
+    @property
+    def current_run(self) -> Run | None:
+        return self._run
+
+    def start(self, lesson: Lesson, params: dict[str, Any], placement: str) -> None:
+        """Start a run; raises ParamError for settings the placement cannot run."""
+        if self._run is not None:
             raise RuntimeError("a run is already going on")
-        self._probe = Probe()
+        check_placement(lesson, params, placement)
+        run: Run = (EngineRun(lesson.id, params) if placement == ISOLATED
+                    else QThreadRun(lesson, params))
+        run.start()
+        self._run = run
         self.lesson_id = lesson.id
+        self.placement = placement
         self._events_seen = 0
-        self._orchestrator = _Orchestrator(lesson, params, self._probe)
-        self._orchestrator.finished.connect(self._on_finished)
-        self._orchestrator.start()
         self._timer.start()
         self.runningChanged.emit(True)
 
     @Slot()
     def stop(self) -> None:
-        if self._probe is not None:
-            self._probe.stop.set()
+        if self._run is not None:
+            self._run.stop()
 
     def shutdown(self, timeout_s: float = 2.0) -> bool:
-        """Stop and wait for the run; idempotent. False if it did not end in time."""
-        orchestrator = self._orchestrator
-        if orchestrator is None:
+        """Stop the run and wait for it to end; idempotent. False if it did not end in time."""
+        run = self._run
+        if run is None:
             return True
-        self.stop()
-        orchestrator.finished.disconnect(self._on_finished)
         self._timer.stop()
-        self._orchestrator = None
-        if orchestrator.wait(int(timeout_s * 1000)):
-            self.runningChanged.emit(False)
-            return True
-        log.error("run %s did not stop within %.1f s", orchestrator.objectName(), timeout_s)
-        _UNFINISHED.append(orchestrator)
-        return False
+        self._run = None
+        self.lesson_id = None
+        ended = run.close(timeout_s)
+        self.runningChanged.emit(False)
+        return ended
 
     @Slot()
     def _poll(self) -> None:
-        if self._probe is None:
+        run = self._run
+        if run is None:
             return
-        snapshot = self._probe.snapshot(events_from=self._events_seen)
+        finished = run.done()  # asked first, so the snapshot below includes the very end
+        snapshot = run.snapshot(events_from=self._events_seen)
         self._events_seen = snapshot.events_total
         self.snapshotReady.emit(snapshot)
+        if finished:
+            self._finish(run)
 
-    @Slot()
-    def _on_finished(self) -> None:
-        orchestrator = self._orchestrator
-        if orchestrator is None:
-            return
-        orchestrator.wait()  # already finished: returns at once
+    def _finish(self, run: Run) -> None:
         self._timer.stop()
-        self._poll()
-        self._orchestrator = None
-        self._probe = None
+        run.close()
+        result = run.result()
+        self._run = None
         self.lesson_id = None
-        result = orchestrator.result
         self.runningChanged.emit(False)
         if result is not None:
             self.runFinished.emit(result)
