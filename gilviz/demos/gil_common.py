@@ -86,7 +86,8 @@ def compare(probe: Probe, worker: Worker, total: int, params: dict[str, Any]) ->
     main.say(f"main does all {total:,} units alone")
     sequential_s = time_sequential(probe, worker, total, threads)
     main.say(f"alone: {sequential_s:.3f} s")
-    sweep = []
+    sweep: list[dict[str, Any]] = []
+    probe.watch("sweep", lambda: list(sweep))  # the chart draws the points as they come
     threaded_s = sequential_s
     for count in thread_counts(threads) if sweep_on else [threads]:
         if probe.stop.is_set():
@@ -105,14 +106,14 @@ def compare(probe: Probe, worker: Worker, total: int, params: dict[str, Any]) ->
         "sequential_s": round(sequential_s, 4),
         "threaded_s": round(threaded_s, 4),
         "speedup": round(sequential_s / threaded_s, 3) if threaded_s > 0 else 0.0,
-        "cores": _cores(),
+        "cores": cores_available(),
     }
     if sweep_on:
         result["sweep"] = sweep
     return result
 
 
-def _cores() -> int:
+def cores_available() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -21,6 +23,7 @@ from gilviz.core.params import ParamError, resolve
 from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
+from gilviz.ui.cpu_cores import CpuCoresView
 from gilviz.ui.event_log import EventLog
 from gilviz.ui.lanes_view import ThreadLanesView
 from gilviz.ui.panels import LessonPanel, panels_for
@@ -28,6 +31,8 @@ from gilviz.ui.param_form import ParamForm
 from gilviz.ui.result_view import ResultView
 from gilviz.ui.run_controller import RunController
 from gilviz.ui.theme import TITLE_POINT_SIZE
+
+log = logging.getLogger(__name__)
 
 IN_GUI_NOTE = (
     "Unticked, the lesson runs in a separate Python process (the isolated engine) and the "
@@ -95,7 +100,11 @@ class DemoPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.cores = CpuCoresView()
+        cores_box = QGroupBox("CPU cores")
+        QVBoxLayout(cores_box).addWidget(self.cores)
         left_layout.addWidget(settings)
+        left_layout.addWidget(cores_box)
         left_layout.addWidget(result_box, 1)
 
         self.lanes = ThreadLanesView()
@@ -164,6 +173,10 @@ class DemoPage(QWidget):
         except ParamError as exc:
             self.result_view.show_problem(str(exc))
             return
+        except Exception as exc:  # e.g. the engine process could not be started
+            log.exception("could not start %s", self.lesson.id)
+            self.result_view.show_problem(f"could not start the run: {exc}")
+            return
         self.lanes.clear()
         self.log.reset()
         self.last_result = None
@@ -181,6 +194,7 @@ class DemoPage(QWidget):
         self.form.reset()
 
     def shutdown(self) -> bool:
+        self.cores.stop()
         return self.controller.shutdown()
 
     @Slot(object)
@@ -208,6 +222,11 @@ class DemoPage(QWidget):
             self.tabs.addTab(panel, panel.title)
         self.tabs.setCurrentIndex(0)
 
+    def _give_tabs_room(self, share: float = 0.6) -> None:
+        total = sum(self._right.sizes())
+        lanes_height = min(self._right.sizes()[0], int(total * (1 - share)))
+        self._right.setSizes([lanes_height, total - lanes_height])
+
     def _fit_lanes(self) -> None:
         """Give the thread rows the room they need (up to 70%), the log the rest."""
         total = sum(self._right.sizes())
@@ -226,6 +245,7 @@ class DemoPage(QWidget):
             panel.show_result(result)
             if panel.focus_on_result and not result.error:
                 self.tabs.setCurrentWidget(panel)
+                self._give_tabs_room()
 
     @Slot(bool)
     def _on_running_changed(self, running: bool) -> None:

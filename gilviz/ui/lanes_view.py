@@ -15,6 +15,15 @@ from gilviz.ui.theme import STATE_COLOURS, STATE_TEXT_COLOURS
 EMPTY_HINT = "Press Run: each thread of the lesson gets a row here."
 
 
+def compact(number: int) -> str:
+    """12 -> '12', 25_000 -> '25k', 2_500_000 -> '2.5M': short enough for a row."""
+    for limit, suffix in ((1_000_000_000, "G"), (1_000_000, "M"), (100_000, "k")):
+        if number >= limit:
+            scaled = number / (limit if suffix != "k" else 1000)
+            return f"{scaled:.3g}{suffix}"
+    return f"{number:,}"
+
+
 class _LanesCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,8 +58,8 @@ class _LanesCanvas(QWidget):
         row_h = self.row_height()
         name_w = max(metrics.horizontalAdvance(lane.name) for lane in self.lanes) + 16
         chip_w = metrics.horizontalAdvance("blocked") + 20
-        widest = max(max(lane.total, lane.count) for lane in self.lanes)
-        count_w = metrics.horizontalAdvance(f"{widest} / {widest}") + 16
+        widest = max(len(compact(max(lane.total, lane.count))) for lane in self.lanes)
+        count_w = metrics.horizontalAdvance("8" * (2 * widest) + " / ") + 16
         first = max(0, event.rect().top() // row_h)
         last = min(len(self.lanes), event.rect().bottom() // row_h + 1)
         for row in range(first, last):
@@ -77,7 +86,7 @@ class _LanesCanvas(QWidget):
             painter.setPen(palette.color(QPalette.ColorRole.Text))
             painter.drawText(count_rect,
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                             f"{lane.count} / {lane.total}")
+                             f"{compact(lane.count)} / {compact(lane.total)}")
 
             bar_left = count_rect.right() + 12
             bar = QRectF(bar_left, top + row_h * 0.3, max(10.0, self.width() - bar_left - 10),

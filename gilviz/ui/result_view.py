@@ -25,6 +25,8 @@ def _format_value(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, list) and len(value) > 16:
         shown = ", ".join(str(v) for v in value[:16])
         return f"[{shown}, … {len(value) - 16} more]"

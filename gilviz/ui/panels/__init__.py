@@ -7,10 +7,15 @@ PANELS maps a lesson id to the panel classes its page shows, in tab order.
 from __future__ import annotations
 
 from gilviz.ui.panels.base import LessonPanel
+from gilviz.ui.panels.speedup_chart import SpeedupChart
 
 __all__ = ["PANELS", "LessonPanel", "panels_for"]
 
-PANELS: dict[str, tuple[type[LessonPanel], ...]] = {}
+PANELS: dict[str, tuple[type[LessonPanel], ...]] = {
+    "gil-cpu": (SpeedupChart,),
+    "gil-io": (SpeedupChart,),
+    "gil-release": (SpeedupChart,),
+}
 
 
 def panels_for(lesson_id: str) -> list[LessonPanel]:
