@@ -22,6 +22,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gilviz.cli import main as cli_main
 
         return cli_main(args)
+    if args and args[0] == "bench":
+        from gilviz.ui.bench import main as bench_main
+
+        return bench_main(args[1:])
     from gilviz.ui.application import run_window
 
     return run_window(args)

@@ -96,6 +96,11 @@ class EngineRun:
     def result(self) -> RunResult | None:
         return self._result if self.done() else None
 
+    def reap(self) -> bool:
+        """Non-blocking: True once the child has exited (it sends its result first and
+        may take a moment more to shut its interpreter down)."""
+        return self._started_ns == 0 or self.process.exitcode is not None
+
     def close(self, timeout_s: float = 2.0) -> bool:
         """Stop the child and make sure it is gone; True if it ended by itself."""
         if self._started_ns == 0:

@@ -200,12 +200,29 @@ class Lane:
         return lane_snapshot(self.name, self._cells)
 
 
+class SilentLane(Lane):
+    """A lane that records nothing: lets the benchmark time a workload without telemetry."""
+
+    __slots__ = ()
+
+    def tick(self, n: int = 1) -> None:
+        pass
+
+    def say(self, text: str) -> None:
+        pass
+
+    def _enter(self, state: State) -> None:
+        pass
+
+
 class Probe:
     """Collects the lanes and the event log of one run."""
 
-    def __init__(self, stop: StopToken | None = None, board: Board | None = None) -> None:
+    def __init__(self, stop: StopToken | None = None, board: Board | None = None,
+                 silent: bool = False) -> None:
         self.stop = stop or StopToken()
         self.board = board
+        self._lane_class = SilentLane if silent else Lane
         self._t0_ns = time.perf_counter_ns()  # CLOCK_MONOTONIC: shared by all processes
         if board is not None:
             board.set_origin(self._t0_ns)
@@ -230,7 +247,7 @@ class Probe:
         name = name or threading.current_thread().name
         with self._lock:
             cells = self.board.allocate(name) if self.board is not None else None
-            lane = Lane(self, name, threading.get_ident(), cells or new_cells())
+            lane = self._lane_class(self, name, threading.get_ident(), cells or new_cells())
             self._lanes.append(lane)
             self._by_name[lane.name] = lane
         self._local.lane = lane

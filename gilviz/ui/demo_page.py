@@ -30,7 +30,7 @@ from gilviz.ui.panels import LessonPanel, panels_for
 from gilviz.ui.param_form import ParamForm
 from gilviz.ui.result_view import ResultView
 from gilviz.ui.run_controller import RunController
-from gilviz.ui.theme import TITLE_POINT_SIZE
+from gilviz.ui.theme import TITLE_POINT_SIZE, WARN
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,9 @@ IN_GUI_NOTE = (
     "window's GIL: CPU-bound threads then take it from the UI thread and the window "
     "stutters; watch the UI lag meter turn red. That is the GIL, seen from the inside."
 )
+
+GIL_NOTE = ("These CPU-bound threads now share the window's GIL: watch the UI lag "
+            "meter (bottom right) turn red and the window stutter.")
 
 BUTTON_STYLE = """
 QPushButton#runButton:enabled, QPushButton#stopButton:enabled {
@@ -80,6 +83,11 @@ class DemoPage(QWidget):
         self.in_gui_process = QCheckBox("Run inside the window's process")
         self.in_gui_process.setObjectName("inGuiProcess")
         self.in_gui_process.setToolTip(IN_GUI_NOTE)
+        self.gil_note = QLabel(GIL_NOTE)
+        self.gil_note.setObjectName("gilNote")
+        self.gil_note.setWordWrap(True)
+        self.gil_note.setStyleSheet(f"color: {WARN};")
+        self.gil_note.hide()
         self.reset_button = QPushButton("Reset to defaults")
         self.reset_button.setObjectName("resetButton")
         buttons = QHBoxLayout()
@@ -90,6 +98,7 @@ class DemoPage(QWidget):
         settings_layout = QVBoxLayout(settings)
         settings_layout.addWidget(self.form)
         settings_layout.addWidget(self.in_gui_process)
+        settings_layout.addWidget(self.gil_note)
         settings_layout.addLayout(buttons)
         settings_layout.addWidget(self.reset_button)
 
@@ -134,6 +143,7 @@ class DemoPage(QWidget):
         layout.addWidget(self.blurb)
         layout.addWidget(body, 1)
 
+        self.in_gui_process.toggled.connect(self._update_gil_note)
         self.run_button.clicked.connect(self.run)
         self.stop_button.clicked.connect(self.stop)
         self.reset_button.clicked.connect(self.reset)
@@ -151,6 +161,7 @@ class DemoPage(QWidget):
         self.blurb.setText(lesson.blurb)
         self.form.set_specs(lesson.params)
         self.in_gui_process.setChecked(default_placement(lesson) == IN_PROCESS)
+        self._update_gil_note()
         self._replace_panels(panels_for(lesson.id))
         self.lanes.clear()
         self.log.reset()
@@ -221,6 +232,11 @@ class DemoPage(QWidget):
         for panel in panels:
             self.tabs.addTab(panel, panel.title)
         self.tabs.setCurrentIndex(0)
+
+    @Slot()
+    def _update_gil_note(self) -> None:
+        heavy = self.lesson is not None and self.lesson.prefers_isolated
+        self.gil_note.setVisible(heavy and self.in_gui_process.isChecked())
 
     def _give_tabs_room(self, share: float = 0.6) -> None:
         total = sum(self._right.sizes())

@@ -49,6 +49,11 @@ class LatencyMeter(QLabel):
         self._refresh.start()
         self._show()
 
+    def reset(self, span_s: float | None = None) -> None:
+        """Forget every sample (and the last beat), e.g. to measure one scenario alone."""
+        self.window_stats = LatencyWindow(span_s or self.window_stats.span_s)
+        self._last = None
+
     def stats(self) -> LatencyStats:
         return self.window_stats.stats()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -21,6 +22,8 @@ from gilviz.core.runner import RunResult, execute
 from gilviz.core.telemetry import Probe, Snapshot
 
 POLL_MS = 33
+REAP_MS = 100
+EXIT_GRACE_S = 3.0
 log = logging.getLogger(__name__)
 
 # Orchestrators that did not stop in time: kept referenced so Qt never destroys a running
@@ -99,6 +102,12 @@ class RunController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
+        # Ended engines whose process is still shutting down: reaped later, never waited
+        # for on the UI thread (a child with 64 threads can take ~0.3 s to exit).
+        self._exiting: list[tuple[EngineRun, float]] = []
+        self._reaper = QTimer(self)
+        self._reaper.setInterval(REAP_MS)
+        self._reaper.timeout.connect(self._reap)
 
     def is_running(self) -> bool:
         return self._run is not None
@@ -129,13 +138,16 @@ class RunController(QObject):
 
     def shutdown(self, timeout_s: float = 2.0) -> bool:
         """Stop the run and wait for it to end; idempotent. False if it did not end in time."""
+        self._reaper.stop()
+        exiting, self._exiting = self._exiting, []
+        ended = all([engine.close(timeout_s) for engine, _ in exiting])
         run = self._run
         if run is None:
-            return True
+            return ended
         self._timer.stop()
         self._run = None
         self.lesson_id = None
-        ended = run.close(timeout_s)
+        ended = run.close(timeout_s) and ended
         self.runningChanged.emit(False)
         return ended
 
@@ -153,10 +165,26 @@ class RunController(QObject):
 
     def _finish(self, run: Run) -> None:
         self._timer.stop()
-        run.close()
+        if isinstance(run, EngineRun) and not run.reap():
+            self._exiting.append((run, time.monotonic() + EXIT_GRACE_S))
+            self._reaper.start()
+        else:
+            run.close()
         result = run.result()
         self._run = None
         self.lesson_id = None
         self.runningChanged.emit(False)
         if result is not None:
             self.runFinished.emit(result)
+
+    @Slot()
+    def _reap(self) -> None:
+        still = []
+        for engine, deadline in self._exiting:
+            if engine.reap() or time.monotonic() > deadline:
+                engine.close(timeout_s=0.5)  # exited: returns at once; else terminates it
+            else:
+                still.append((engine, deadline))
+        self._exiting = still
+        if not still:
+            self._reaper.stop()

@@ -1,0 +1,289 @@
+"""`python -m gilviz bench`: the real window, offscreen, through heavy scenarios.
+
+Per scenario it measures what a lecturer would feel and see:
+- UI lag: how late the window's 10 ms heartbeat timer fires (p50/p99/max), the same
+  measurement as the status-bar meter;
+- telemetry staleness: how old the freshest thread counter on screen is just before
+  the next refresh (refresh gap + the data's age when it was read), while threads run;
+- the lesson's own throughput, headless, with telemetry and with silent lanes, so the
+  cost of instrumenting the workload shows.
+Each scenario runs several times; the table quotes medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gilviz.core.board import Board
+from gilviz.core.latency import percentile
+from gilviz.core.placement import IN_PROCESS, ISOLATED
+from gilviz.core.runner import execute
+from gilviz.core.telemetry import Probe, Snapshot, State
+from gilviz.demos import REGISTRY
+
+SETTLE_S = 0.3
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    lesson_id: str
+    params: dict[str, Any]
+    placement: str
+    units: str  # what the throughput counts
+    units_key: str  # result field holding the work done
+    seconds_key: str = "threaded_s"  # result field holding the time it took
+
+
+def scenarios(quick: bool) -> list[Scenario]:
+    iterations = 2_000_000 if quick else 30_000_000
+    found: list[Scenario] = []
+    for threads in (8, 16, 64):
+        for placement, label in ((ISOLATED, "isolated"), (IN_PROCESS, "in GUI")):
+            found.append(Scenario(
+                f"gil-cpu {threads} threads, {label}", "gil-cpu",
+                {"threads": threads, "iterations": iterations}, placement,
+                "iterations/s", "work_units"))
+    if "race" in {lesson.id for lesson in REGISTRY}:
+        found.append(Scenario(
+            "race 16 threads", "race",
+            {"threads": 16, "iterations": 2_000 if quick else 20_000}, ISOLATED,
+            "increments/s", "expected", "elapsed"))
+    found.append(Scenario(
+        "gil-io 64 threads", "gil-io",
+        {"threads": 64, "tasks": 64 if quick else 256, "wait_s": 0.02 if quick else 0.05},
+        IN_PROCESS, "tasks/s", "work_units"))
+    return found
+
+
+@dataclass
+class Measurement:
+    ui_lag_p50_ms: float
+    ui_lag_p99_ms: float
+    ui_lag_max_ms: float
+    staleness_p50_ms: float | None
+    staleness_p99_ms: float | None
+
+
+@dataclass
+class ScenarioReport:
+    name: str
+    placement: str
+    runs: list[Measurement] = field(default_factory=list)
+    throughput_with: float | None = None
+    throughput_without: float | None = None
+    units: str = ""
+
+    def median(self, key: str) -> float | None:
+        values = [getattr(run, key) for run in self.runs if getattr(run, key) is not None]
+        return statistics.median(values) if values else None
+
+    def telemetry_cost_pct(self) -> float | None:
+        if not self.throughput_with or not self.throughput_without:
+            return None
+        return 100 * (1 - self.throughput_with / self.throughput_without)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("ui_lag_p50_ms", "ui_lag_p99_ms", "ui_lag_max_ms", "staleness_p50_ms",
+                    "staleness_p99_ms"):
+            data[f"median_{key}"] = self.median(key)
+        data["telemetry_cost_pct"] = self.telemetry_cost_pct()
+        return data
+
+
+class _StalenessMeter:
+    """Age of the freshest running counter on screen, just before each refresh."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._last: tuple[float, float] | None = None  # (poll time, data age then)
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        now = time.perf_counter()
+        running = [lane for lane in snapshot.lanes if lane.state is State.RUNNING]
+        if not running:
+            self._last = None
+            return
+        age = max(0.0, snapshot.t - max(lane.touched_s for lane in running))
+        if self._last is not None:
+            last_poll, last_age = self._last
+            self.samples.append((now - last_poll + last_age) * 1000)
+        self._last = (now, age)
+
+
+def _measure_in_window(window: Any, scenario: Scenario, timeout_s: float) -> Measurement:
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    page = window.page
+    app = QCoreApplication.instance()
+    window.navigator.select(scenario.lesson_id)
+    page.form.set_values(scenario.params)
+    page.in_gui_process.setChecked(scenario.placement == IN_PROCESS)
+    settle_until = time.monotonic() + SETTLE_S  # let the page finish building and painting
+    while time.monotonic() < settle_until:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    staleness = _StalenessMeter()
+    page.controller.snapshotReady.connect(staleness.on_snapshot)
+    window.latency_meter.reset(span_s=3600)
+    finished: list[Any] = []
+    page.controller.runFinished.connect(finished.append)
+    try:
+        page.run()
+        if not page.controller.is_running():
+            raise RuntimeError(f"{scenario.name}: {page.result_view.toPlainText()}")
+        deadline = time.monotonic() + timeout_s
+        while not finished and time.monotonic() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if not finished:
+            page.controller.stop()
+            while not finished:
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        stats = window.latency_meter.stats()
+    finally:
+        page.controller.snapshotReady.disconnect(staleness.on_snapshot)
+        page.controller.runFinished.disconnect(finished.append)
+    if finished[0].error:
+        raise RuntimeError(f"{scenario.name}: {finished[0].error}")
+    stale = staleness.samples
+    return Measurement(
+        round(stats.p50_ms, 2), round(stats.p99_ms, 2), round(stats.max_ms, 2),
+        round(percentile(stale, 50), 2) if stale else None,
+        round(percentile(stale, 99), 2) if stale else None,
+    )
+
+
+def _throughput(scenario: Scenario, silent: bool) -> float:
+    """Work per second of the lesson run headless in this process."""
+    lesson = REGISTRY.get(scenario.lesson_id)
+    probe = Probe(silent=True) if silent else Probe(board=Board.private())
+    outcome = execute(lesson, scenario.params, probe)
+    if outcome.error:
+        raise RuntimeError(outcome.error)
+    seconds = (outcome.elapsed_s if scenario.seconds_key == "elapsed"
+               else outcome.result[scenario.seconds_key])
+    return outcome.result[scenario.units_key] / seconds
+
+
+STOP_SCENARIOS = (
+    Scenario("Stop: gil-cpu 64 threads, isolated", "gil-cpu",
+             {"threads": 64, "iterations": 200_000_000}, ISOLATED, "", ""),
+    Scenario("Stop: gil-cpu 64 threads, in GUI", "gil-cpu",
+             {"threads": 64, "iterations": 200_000_000}, IN_PROCESS, "", ""),
+    Scenario("Stop: many-threads 64 sleeping", "many-threads",
+             {"threads": 64, "count": 100, "interval_s": 2.0}, IN_PROCESS, "", ""),
+)
+STOP_AFTER_S = 1.5
+
+
+def _measure_stop(window: Any, scenario: Scenario) -> float:
+    """Milliseconds from pressing Stop until the run has ended and every thread is gone."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    app = QCoreApplication.instance()
+    page = window.page
+    window.navigator.select(scenario.lesson_id)
+    page.form.set_values(scenario.params)
+    page.in_gui_process.setChecked(scenario.placement == IN_PROCESS)
+    finished: list[Any] = []
+    page.controller.runFinished.connect(finished.append)
+    try:
+        page.run()
+        until = time.monotonic() + STOP_AFTER_S
+        while time.monotonic() < until:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        pressed = time.perf_counter()
+        page.stop()
+        while not finished:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        return (time.perf_counter() - pressed) * 1000
+    finally:
+        page.controller.runFinished.disconnect(finished.append)
+
+
+def run_bench(runs: int, quick: bool, out: Path, timeout_s: float) -> list[ScenarioReport]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gilviz.app import build_window
+
+    window = build_window()
+    window.resize(1280, 720)
+    window.show()
+    reports = []
+    stops: dict[str, Any] = {}
+    try:
+        for scenario in scenarios(quick):
+            report = ScenarioReport(scenario.name, scenario.placement, units=scenario.units)
+            for _ in range(runs):
+                report.runs.append(_measure_in_window(window, scenario, timeout_s))
+            with_telemetry, without = [], []
+            for _ in range(runs):  # alternate, so drift hits both alike
+                with_telemetry.append(_throughput(scenario, silent=False))
+                without.append(_throughput(scenario, silent=True))
+            report.throughput_with = statistics.median(with_telemetry)
+            report.throughput_without = statistics.median(without)
+            reports.append(report)
+            print(_row(report), flush=True)
+        print(f"\n{'stop latency':<40} {'median ms':>10} {'max ms':>8}")
+        for scenario in STOP_SCENARIOS:
+            times = [_measure_stop(window, scenario) for _ in range(runs)]
+            stops[scenario.name] = {"median_ms": round(statistics.median(times), 1),
+                                    "max_ms": round(max(times), 1), "runs_ms": times}
+            print(f"{scenario.name:<40} {statistics.median(times):>10.1f} {max(times):>8.1f}",
+                  flush=True)
+    finally:
+        window.close()
+    out.write_text(json.dumps({
+        "machine": {"python": platform.python_version(), "cores": os.cpu_count(),
+                    "platform": platform.platform()},
+        "runs_per_scenario": runs, "quick": quick,
+        "scenarios": [report.to_json() for report in reports],
+        "stop": stops,
+    }, indent=2))
+    return reports
+
+
+HEADER = (f"{'scenario':<30} {'UI lag p50':>10} {'p99':>8} {'max':>8} "
+          f"{'stale p50':>10} {'p99':>8} {'throughput':>13} {'silent':>13} {'cost':>6}")
+
+
+def _fmt(value: float | None, width: int, digits: int = 1) -> str:
+    return f"{value:>{width}.{digits}f}" if value is not None else f"{'-':>{width}}"
+
+
+def _row(report: ScenarioReport) -> str:
+    return (f"{report.name:<30} {_fmt(report.median('ui_lag_p50_ms'), 10)}"
+            f" {_fmt(report.median('ui_lag_p99_ms'), 8)} {_fmt(report.median('ui_lag_max_ms'), 8)}"
+            f" {_fmt(report.median('staleness_p50_ms'), 10)}"
+            f" {_fmt(report.median('staleness_p99_ms'), 8)}"
+            f" {_fmt(report.throughput_with, 13, 0)} {_fmt(report.throughput_without, 13, 0)}"
+            f" {_fmt(report.telemetry_cost_pct(), 5)}%")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gilviz bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (median)")
+    parser.add_argument("--quick", action="store_true", help="small workloads (for tests)")
+    parser.add_argument("--out", type=Path, default=Path("bench-results.json"),
+                        help="where to write the JSON report")
+    parser.add_argument("--timeout", type=float, default=120.0,
+                        help="seconds before a scenario run is stopped")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        print("gilviz bench: error: --runs must be at least 1", file=sys.stderr)
+        return 2
+    print("UI lag and staleness in ms (medians of the runs); throughput headless, "
+          "with telemetry and with silent lanes; cost = throughput lost to telemetry")
+    print(HEADER)
+    run_bench(args.runs, args.quick, args.out, args.timeout)
+    print(f"JSON written to {args.out}")
+    return 0
