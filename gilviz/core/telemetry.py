@@ -94,6 +94,23 @@ class Lane:
         finally:
             self.finish()
 
+    def batches(self, n: int, size: int) -> Iterator[int]:
+        """steps() for hot loops: yields batch sizes that add up to n, counting each batch
+        once it is done and checking Stop between batches, so the loop itself pays nothing
+        per iteration. Pick `size` so one batch takes well under 250 ms."""
+        self.total = n
+        self._enter(State.RUNNING)
+        stop = self._probe.stop
+        try:
+            done = 0
+            while done < n and not stop.is_set():
+                batch = min(size, n - done)
+                yield batch
+                done += batch
+                self.count = done
+        finally:
+            self.finish()
+
     def tick(self, n: int = 1) -> None:
         self.count += n
 
@@ -115,6 +132,15 @@ class Lane:
             yield
         finally:
             self._enter(previous)
+
+    def restart(self, ident: int) -> None:
+        """Hand this finished lane to a new thread (the same worker in a later trial)."""
+        self.ident = ident
+        self.count = 0
+        self.total = 0
+        self.started_s = self._probe.now()
+        self.ended_s = None
+        self._enter(State.WAITING)
 
     def finish(self) -> None:
         if self.state is not State.DONE:
@@ -142,15 +168,24 @@ class Probe:
     def now(self) -> float:
         return time.perf_counter() - self._t0
 
-    def lane(self, name: str | None = None) -> Lane:
-        """The calling thread's lane, created on first use and named after the thread."""
+    def lane(self, name: str | None = None, *, reuse: bool = False) -> Lane:
+        """The calling thread's lane, created on first use and named after the thread.
+
+        With reuse=True a thread takes over the finished lane of the same name, if there
+        is one: a lesson that repeats a trial with fresh threads keeps one row per worker.
+        """
         lane: Lane | None = getattr(self._local, "lane", None)
         if lane is not None:
             return lane
-        lane = Lane(self, name or threading.current_thread().name, threading.get_ident())
+        name = name or threading.current_thread().name
         with self._lock:
-            self._lanes.append(lane)
-            self._by_name[lane.name] = lane
+            lane = self._by_name.get(name) if reuse else None
+            if lane is not None and lane.state is State.DONE:
+                lane.restart(threading.get_ident())
+            else:
+                lane = Lane(self, name, threading.get_ident())
+                self._lanes.append(lane)
+                self._by_name[lane.name] = lane
         self._local.lane = lane
         return lane
 
