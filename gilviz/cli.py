@@ -127,6 +127,8 @@ def _print_summary(lesson: Lesson, result: RunResult, out: TextIO) -> None:
     verb = "stopped after" if result.stopped else "finished in"
     print(f"\n{lesson.id} {verb} {result.elapsed_s:.2f} s", file=out)
     for key, value in result.result.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            value = f"{len(value)} records (see --json)"
         print(f"  {key}: {value}", file=out)
     if result.result and not result.error and not result.stopped:
         print(f"\n{lesson.takeaway(result.result)}", file=out)

@@ -25,15 +25,51 @@ def test_list_text_groups_by_chapter():
     assert "thread-join" in proc.stdout and REGISTRY.get("thread-join").chapter in proc.stdout
 
 
+# Quick settings per lesson; a lesson not listed has the count/interval_s knobs.
+QUICK = {
+    "race": {"iterations": 50},
+    "lock": {"iterations": 50},
+}
+PRINTING = {"count": 2, "interval_s": 0.01}
+
+
 @pytest.mark.parametrize("lesson_id", [lesson.id for lesson in REGISTRY])
 def test_every_lesson_runs_headless_with_json(lesson_id):
-    proc = gilviz("run", lesson_id, "--set", "interval_s=0.01", "--set", "count=2", "--json")
+    quick = QUICK.get(lesson_id, PRINTING)
+    settings = [arg for name, value in quick.items() for arg in ("--set", f"{name}={value}")]
+    proc = gilviz("run", lesson_id, *settings, "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["demo"] == lesson_id
-    assert data["params"]["count"] == 2 and data["params"]["interval_s"] == 0.01
-    assert data["elapsed_s"] >= 0.02
+    assert all(data["params"][name] == value for name, value in quick.items())
+    assert data["elapsed_s"] > 0
     assert data["result"]
+
+
+def test_race_json_has_expected_actual_and_lost():
+    proc = gilviz("run", "race", "--set", "threads=4", "--set", "iterations=2000", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["result"]
+    assert result["expected"] == 8_000
+    assert result["actual"] + result["lost"] == 8_000
+    assert result["lost"] > 0  # the forced race, as in the lecture
+    assert 0 < result["lost_pct"] < 100
+
+
+def test_lock_json_is_exact_and_timed():
+    proc = gilviz("run", "lock", "--set", "iterations=500", "--set", "granularity=whole-loop",
+                  "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["result"]
+    assert result["expected"] == result["actual"] == 2_000 and result["lost"] == 0
+    assert result["whole_loop_s"] > 0 and result["per_increment_s"] > 0
+    assert result["race_s"] > 0
+
+
+def test_race_text_mode_summarises_the_replay():
+    proc = gilviz("run", "race", "--set", "threads=2", "--set", "iterations=10")
+    assert proc.returncode == 0, proc.stderr
+    assert "replay: 40 records (see --json)" in proc.stdout
 
 
 def test_many_threads_json_counts():
@@ -63,6 +99,9 @@ def test_text_mode_prints_the_log_and_the_takeaway():
         (["run", "many-threads", "--set", "bogus=1"], "unknown parameter 'bogus'"),
         (["run", "many-threads", "--set", "kind=fibre"], "kind must be one of"),
         (["run", "thread-args", "--set", "message="], "message must not be empty"),
+        (["run", "race", "--set", "variant=sloppy"], "variant must be one of"),
+        (["run", "race", "--set", "switch_interval_ms=0.01"],
+         "switch_interval_ms must be between 0.1 and 100"),
         (["run"], "required"),
         (["run", "thread-start", "--frobnicate"], "unrecognized arguments"),
     ],

@@ -3,7 +3,9 @@ import pytest
 from gilviz.core.lesson import Registry, UnknownLesson
 from gilviz.demos import REGISTRY
 
-LECTURE_ORDER = ["thread-start", "thread-join", "thread-args", "many-threads"]
+LECTURE_ORDER = [
+    "thread-start", "thread-join", "thread-args", "many-threads", "race", "lock",
+]
 
 
 def test_lessons_follow_the_lecture():
