@@ -128,6 +128,7 @@ class DemoPage(QWidget):
         self.blurb.setText(lesson.blurb)
         self.form.set_specs(lesson.params)
         self._replace_panels(panels_for(lesson.id))
+        self._show_panels_for({spec.name: spec.default for spec in lesson.params})
         self.lanes.clear()
         self.log.reset()
         self.result_view.show_idle()
@@ -147,8 +148,11 @@ class DemoPage(QWidget):
         self.last_result = None
         self._shown_tenths = -1
         self.result_view.show_running(0.0)
+        self._show_panels_for(params)
         for panel in self.panels:
             panel.run_started(params)
+            if panel.focus_on_run and panel.applies_to(params):
+                self.tabs.setCurrentWidget(panel)
         self.controller.start(self.lesson, params)
 
     @Slot()
@@ -186,6 +190,10 @@ class DemoPage(QWidget):
         for panel in panels:
             self.tabs.addTab(panel, panel.title)
         self.tabs.setCurrentIndex(0)
+
+    def _show_panels_for(self, params: dict) -> None:
+        for panel in self.panels:
+            self.tabs.setTabVisible(self.tabs.indexOf(panel), panel.applies_to(params))
 
     def _fit_lanes(self) -> None:
         """Give the thread rows the room they need (up to 70%), the log the rest."""

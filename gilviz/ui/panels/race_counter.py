@@ -1,0 +1,111 @@
+"""The shared counter against the work done, in numbers big enough for the back row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from gilviz.core.runner import RunResult
+from gilviz.core.telemetry import Snapshot
+from gilviz.demos.common import MAIN
+from gilviz.demos.lock import PHASE_NAMES
+from gilviz.ui.panels.base import LessonPanel
+from gilviz.ui.theme import BAD, GOOD, WARN
+
+NUMBER_POINT_SIZE = 34
+CAPTION_POINT_SIZE = 13
+PLACEHOLDER = "\u2013"  # an en dash: no value yet
+
+
+def _big_label(colour: str) -> QLabel:
+    label = QLabel(PLACEHOLDER)
+    font = QFont(label.font())
+    font.setPointSize(NUMBER_POINT_SIZE)
+    font.setBold(True)
+    label.setFont(font)
+    label.setStyleSheet(f"color: {colour}")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSize(CAPTION_POINT_SIZE)
+    label.setFont(font)
+    label.setStyleSheet("color: #555")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+class CounterPanel(LessonPanel):
+    """Live: the counter the threads share, the increments they have done, the total
+    they should reach. At the end: how many updates were lost (or that none were)."""
+
+    title = "Shared counter"
+    focus_on_run = True
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("counterPanel")
+        self.phase = _caption("")
+        self.phase.setObjectName("counterPhase")
+        self.counter = _big_label("#1565c0")
+        self.counter.setObjectName("sharedCounter")
+        self.done = _big_label("#444")
+        self.done.setObjectName("incrementsDone")
+        self.expected = _big_label("#444")
+        self.expected.setObjectName("expectedTotal")
+        self.verdict = _big_label("#444")
+        self.verdict.setObjectName("lostUpdates")
+        grid = QGridLayout()
+        columns = ((self.counter, "shared counter"), (self.done, "increments done"),
+                   (self.expected, "expected total"), (self.verdict, "lost updates"))
+        for column, (number, text) in enumerate(columns):
+            grid.addWidget(number, 0, column)
+            grid.addWidget(_caption(text), 1, column)
+            grid.setColumnStretch(column, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.phase)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+    def run_started(self, params: dict[str, Any]) -> None:
+        for label in (self.counter, self.done, self.expected, self.verdict):
+            label.setText(PLACEHOLDER)
+        self.verdict.setStyleSheet("color: #444")
+        self.phase.setText("")
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        values = snapshot.values
+        if "counter" not in values:
+            return
+        done = sum(lane.count for lane in snapshot.lanes if lane.name != MAIN)
+        self.counter.setText(f"{values['counter']:,}")
+        self.done.setText(f"{done:,}")
+        self.expected.setText(f"{values['expected']:,}")
+        if "phase" in values:
+            self.phase.setText(f"Now: {values['phase']}")
+
+    def show_result(self, result: RunResult) -> None:
+        data = result.result
+        if result.error or "actual" not in data:
+            return
+        self.counter.setText(f"{data['actual']:,}")
+        self.done.setText(f"{data['expected']:,}")
+        lost = data["lost"]
+        if lost:
+            self.verdict.setText(f"{lost:,} ({data['lost_pct']:.0f}%)")
+        else:
+            self.verdict.setText("0")
+        colour = WARN if result.stopped else BAD if lost else GOOD
+        self.verdict.setStyleSheet(f"color: {colour}")
+        self.expected.setText(f"{data['threads'] * data['iterations']:,}")
+        granularity = data.get("granularity")
+        if granularity:
+            self.phase.setText(f"Result with a {PHASE_NAMES[granularity]}")
+        elif data.get("trials_run", 1) > 1:
+            self.phase.setText(f"Last of {data['trials_run']} trials")
