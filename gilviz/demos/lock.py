@@ -42,7 +42,7 @@ COMPARE = ChoiceParam(
     "Afterwards, time the other lock placement and the unlocked race with the same "
     "threads and increments",
     choices=("yes", "no"),
-    choice_labels=("also time the other lock and no lock", "only this lock"),
+    choice_labels=("yes: time all three", "no: only this lock"),
 )
 
 counter = 0

@@ -41,7 +41,7 @@ VARIANT = ChoiceParam(
     "forced: read into tmp, sleep(0), write tmp + 1, so a switch lands in between; "
     "plain: counter += 1, where the interpreter rarely switches mid-update",
     choices=(FORCED, PLAIN),
-    choice_labels=("tmp = counter; sleep(0); counter = tmp + 1", "counter += 1"),
+    choice_labels=("forced: read, sleep(0), write", "plain: counter += 1"),
 )
 TRIALS = IntParam(
     "trials", "Trials", "Run the whole race this many times and compare the losses",

@@ -13,8 +13,8 @@ from gilviz.ui.panels.base import LessonPanel
 from gilviz.ui.theme import BAD, GOOD
 
 BAR_POINT_SIZE = 14
-ROWS = (("race", "no lock"), ("per_increment", "lock per increment"),
-        ("whole_loop", "lock around the loop"))
+ROWS = (("race", "no lock"), ("per_increment", "lock around each increment"),
+        ("whole_loop", "lock around the whole loop"))
 
 
 class CostBars(QWidget):
@@ -34,36 +34,36 @@ class CostBars(QWidget):
         self.update()
 
     def row_height(self) -> int:
-        return int(QFontMetrics(self.font()).height() * 1.9)
+        return int(QFontMetrics(self.font()).height() * 2.4)
 
     def sizeHint(self) -> QSize:
-        return QSize(500, len(ROWS) * self.row_height() + 8)
+        return QSize(400, len(ROWS) * self.row_height() + 8)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self.rows:
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        metrics = QFontMetrics(self.font())
-        label_w = max(metrics.horizontalAdvance(label) for label, *_ in ROWS) + 16
-        note_w = metrics.horizontalAdvance("99.99 s · 99,999,999 lost") + 16
+        text_h = QFontMetrics(self.font()).height()
         longest = max(seconds for _, seconds, _ in self.rows) or 1.0
-        room = max(10, self.width() - label_w - note_w - 8)
+        room = max(10, self.width() - 16)
         row_h = self.row_height()
         for row, (label, seconds, lost) in enumerate(self.rows):
             top = row * row_h + 4
-            painter.setPen(QColor("#222"))
-            painter.drawText(QRectF(0, top, label_w, row_h), Qt.AlignmentFlag.AlignVCenter,
-                             label)
-            bar = QRectF(label_w, top + row_h * 0.2, max(3.0, room * seconds / longest),
-                         row_h * 0.6)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(BAD if lost else GOOD))
-            painter.drawRoundedRect(bar, 5, 5)
+            colour = QColor(BAD if lost else GOOD)
             outcome = f"{lost:,} lost" if lost else "exact"
-            painter.setPen(QColor(BAD if lost else GOOD))
-            painter.drawText(QRectF(bar.right() + 10, top, note_w, row_h),
-                             Qt.AlignmentFlag.AlignVCenter, f"{seconds:.2f} s · {outcome}")
+            painter.setPen(QColor("#222"))
+            painter.drawText(QRectF(4, top, room, text_h), Qt.AlignmentFlag.AlignVCenter,
+                             f"{label}: ")
+            label_w = QFontMetrics(self.font()).horizontalAdvance(f"{label}: ")
+            painter.setPen(colour)
+            painter.drawText(QRectF(4 + label_w, top, room - label_w, text_h),
+                             Qt.AlignmentFlag.AlignVCenter, f"{seconds:.2f} s, {outcome}")
+            bar = QRectF(4, top + text_h + 2, max(3.0, room * seconds / longest),
+                         row_h - text_h - 10)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(bar, 5, 5)
 
 
 class LockCostPanel(LessonPanel):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
@@ -20,15 +20,37 @@ CAPTION_POINT_SIZE = 13
 PLACEHOLDER = "\u2013"  # an en dash: no value yet
 
 
-def _big_label(colour: str) -> QLabel:
-    label = QLabel(PLACEHOLDER)
-    font = QFont(label.font())
-    font.setPointSize(NUMBER_POINT_SIZE)
-    font.setBold(True)
-    label.setFont(font)
-    label.setStyleSheet(f"color: {colour}")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label
+class BigNumber(QLabel):
+    """A number as large as NUMBER_POINT_SIZE, smaller only when its column is too narrow:
+    it never widens the window, and 64,000,000 still fits."""
+
+    def __init__(self, colour: str, parent: QWidget | None = None) -> None:
+        super().__init__(PLACEHOLDER, parent)
+        font = QFont(self.font())
+        font.setPointSize(NUMBER_POINT_SIZE)
+        font.setBold(True)
+        self.setFont(font)
+        self.setStyleSheet(f"color: {colour}")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(QFontMetrics(font).height())
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        font = QFont(self.font())
+        font.setPointSize(NUMBER_POINT_SIZE)
+        wanted = QFontMetrics(font).horizontalAdvance(self.text()) + 8
+        if wanted > self.width() > 0:
+            font.setPointSizeF(max(10.0, NUMBER_POINT_SIZE * self.width() / wanted))
+        if font != self.font():
+            self.setFont(font)
 
 
 def _caption(text: str) -> QLabel:
@@ -45,7 +67,7 @@ class CounterPanel(LessonPanel):
     """Live: the counter the threads share, the increments they have done, the total
     they should reach. At the end: how many updates were lost (or that none were)."""
 
-    title = "Shared counter"
+    title = "Counter"
     focus_on_run = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -53,21 +75,25 @@ class CounterPanel(LessonPanel):
         self.setObjectName("counterPanel")
         self.phase = _caption("")
         self.phase.setObjectName("counterPhase")
-        self.counter = _big_label("#1565c0")
+        self.counter = BigNumber("#1565c0")
         self.counter.setObjectName("sharedCounter")
-        self.done = _big_label("#444")
+        self.done = BigNumber("#444")
         self.done.setObjectName("incrementsDone")
-        self.expected = _big_label("#444")
+        self.expected = BigNumber("#444")
         self.expected.setObjectName("expectedTotal")
-        self.verdict = _big_label("#444")
+        self.verdict = BigNumber("#444")
         self.verdict.setObjectName("lostUpdates")
         grid = QGridLayout()
-        columns = ((self.counter, "shared counter"), (self.done, "increments done"),
-                   (self.expected, "expected total"), (self.verdict, "lost updates"))
-        for column, (number, text) in enumerate(columns):
-            grid.addWidget(number, 0, column)
-            grid.addWidget(_caption(text), 1, column)
+        cells = ((self.counter, "shared counter"), (self.expected, "expected total"),
+                 (self.done, "increments done"), (self.verdict, "lost updates"))
+        self.captions: list[QLabel] = []
+        for index, (number, text) in enumerate(cells):
+            row, column = divmod(index, 2)
+            self.captions.append(_caption(text))
+            grid.addWidget(number, 2 * row, column)
+            grid.addWidget(self.captions[-1], 2 * row + 1, column)
             grid.setColumnStretch(column, 1)
+        self.verdict_caption = self.captions[-1]
         layout = QVBoxLayout(self)
         layout.addWidget(self.phase)
         layout.addLayout(grid)
@@ -77,6 +103,7 @@ class CounterPanel(LessonPanel):
         for label in (self.counter, self.done, self.expected, self.verdict):
             label.setText(PLACEHOLDER)
         self.verdict.setStyleSheet("color: #444")
+        self.verdict_caption.setText("lost updates")
         self.phase.setText("")
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -97,10 +124,9 @@ class CounterPanel(LessonPanel):
         self.counter.setText(f"{data['actual']:,}")
         self.done.setText(f"{data['expected']:,}")
         lost = data["lost"]
-        if lost:
-            self.verdict.setText(f"{lost:,} ({data['lost_pct']:.0f}%)")
-        else:
-            self.verdict.setText("0")
+        self.verdict.setText(f"{lost:,}")
+        self.verdict_caption.setText(f"lost updates ({data['lost_pct']:.1f}%)" if lost
+                                     else "lost updates: exact")
         colour = WARN if result.stopped else BAD if lost else GOOD
         self.verdict.setStyleSheet(f"color: {colour}")
         self.expected.setText(f"{data['threads'] * data['iterations']:,}")

@@ -43,7 +43,7 @@ def histogram_bins(values: Sequence[int]) -> list[tuple[float, float, int]]:
 
 
 class LostHistogramPanel(LessonPanel):
-    title = "Lost updates per trial"
+    title = "Trials"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

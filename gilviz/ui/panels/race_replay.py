@@ -166,7 +166,7 @@ class ReplayCanvas(QWidget):
 
 
 class ReplayPanel(LessonPanel):
-    title = "Interleaving replay"
+    title = "Replay"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,7 +191,7 @@ class ReplayPanel(LessonPanel):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        self.first_button = self._button("⏮", "replayFirst", "Back to the first step")
+        self.first_button = self._button("First", "replayFirst", "Back to the first step")
         self.prev_button = self._button("◀  Previous", "replayPrev", "One step back")
         self.next_button = self._button("Next  ▶", "replayNext", "One step forward")
         self.next_loss_button = self._button("Next loss  ▶▶", "replayNextLoss",
@@ -201,18 +201,20 @@ class ReplayPanel(LessonPanel):
         legend = QLabel("R: reads counter into tmp · W: writes tmp + 1 · "
                         f"<span style='color:{BAD}'><b>red</b></span>: overwritten, lost")
         legend.setStyleSheet("color: #555")
+        legend.setWordWrap(True)
+        self.status.setWordWrap(True)
         controls = QHBoxLayout()
         for button in (self.first_button, self.prev_button, self.next_button,
                        self.next_loss_button):
             controls.addWidget(button)
-        controls.addSpacing(12)
-        controls.addWidget(self.status, 1)
+        controls.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(scroll, 1)
-        layout.addWidget(legend)
         layout.addLayout(controls)
+        layout.addWidget(self.status)
+        layout.addWidget(legend)
 
         self.first_button.clicked.connect(self.go_first)
         self.prev_button.clicked.connect(self.step_back)
