@@ -36,8 +36,12 @@ class BigNumber(QLabel):
         self.setMinimumHeight(QFontMetrics(font).height())
 
     def setText(self, text: str) -> None:
+        if text == self.text():
+            return
+        refit = len(text) != len(self.text())
         super().setText(text)
-        self._fit()
+        if refit:  # same width as before at the same size: no need to measure again
+            self._fit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -108,8 +112,8 @@ class CounterPanel(LessonPanel):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         values = snapshot.values
-        if "counter" not in values:
-            return
+        if "counter" not in values or not self.isVisible():
+            return  # a hidden tab catches up at the next snapshot after it is shown
         done = sum(lane.count for lane in snapshot.lanes if lane.name != MAIN)
         self.counter.setText(f"{values['counter']:,}")
         self.done.setText(f"{done:,}")
