@@ -52,16 +52,23 @@ def test_whole_loop_lock_runs_the_threads_one_after_another():
 
 def test_whole_loop_shows_waiting_threads_as_blocked():
     probe = Probe()
-    states = []
-    # While Thread-1 holds the lock, at least one other thread waits: shown as blocked.
-    watcher = threading.Timer(0.15, lambda: states.extend(
-        lane.state for lane in probe.snapshot().lanes if lane.name != "main"))
+    samples = []
+
+    def watch():
+        for _ in range(5):
+            time.sleep(0.05)
+            samples.append([lane.state for lane in probe.snapshot().lanes
+                            if lane.name != "main"])
+
+    watcher = threading.Thread(target=watch)
     watcher.start()
-    outcome = execute(LESSON, {"threads": 4, "iterations": 5_000,
+    outcome = execute(LESSON, {"threads": 4, "iterations": 3_000,
                                "granularity": "whole-loop", "compare": "no"}, probe)
     watcher.join()
     assert outcome.result["lost"] == 0
-    assert states.count("running") == 1 and "blocked" in states
+    # Never two threads counting at once; while one holds the lock, others wait blocked.
+    assert all(states.count("running") <= 1 for states in samples)
+    assert any("blocked" in states for states in samples)
 
 
 def test_per_increment_lets_threads_count_side_by_side():
