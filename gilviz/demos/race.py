@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import statistics
 import sys
@@ -107,7 +108,9 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
             if stop.is_set():
                 break
             if trace is not None and trial == 0:
-                actual = race_once(probe, increment_recorded, threads, iterations, trace)
+                together = threading.Barrier(threads)
+                actual = race_once(probe, increment_recorded, threads, iterations, trace,
+                                   together)
             else:
                 actual = race_once(probe, work, threads, iterations)
             done = sum(lane.count for lane in workers(probe.snapshot()))
@@ -119,11 +122,17 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     return summarise(params, trials, trace)
 
 
-def increment_recorded(probe: Probe, iterations: int,
-                       trace: list[tuple[str, str, int]]) -> None:
-    """increment() that also notes each read and write, for the replay of small runs."""
+def increment_recorded(probe: Probe, iterations: int, trace: list[tuple[str, str, int]],
+                       together: threading.Barrier) -> None:
+    """increment() that also notes each read and write, for the replay of small runs.
+
+    The threads wait for each other before counting: a few dozen increments take a couple
+    of milliseconds, about what starting the next thread takes, so without this the first
+    thread could be done before the second begins and the replay would show no race."""
     global counter
     me = probe.lane(reuse=True)
+    with contextlib.suppress(threading.BrokenBarrierError):  # one failed to start: go on
+        together.wait(timeout=1.0)
     for batch in me.batches(iterations, FORCED_BATCH):
         for _ in range(batch):
             tmp = counter
