@@ -135,6 +135,8 @@ def _print_summary(lesson: Lesson, result: RunResult, placement: str, out: TextI
     verb = "stopped after" if result.stopped else "finished in"
     print(f"\n{lesson.id} ({placement}) {verb} {result.elapsed_s:.2f} s", file=out)
     for key, value in result.result.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            value = f"{len(value)} records (see --json)"
         print(f"  {key}: {value}", file=out)
     if result.result and not result.error and not result.stopped:
         print(f"\n{lesson.takeaway(result.result)}", file=out)

@@ -5,6 +5,8 @@ QUICK = {
     "thread-join": {"count": 2, "interval_s": 0.01},
     "thread-args": {"count": 2, "interval_s": 0.01},
     "many-threads": {"threads": 3, "count": 2, "interval_s": 0.01},
+    "race": {"iterations": 50},
+    "lock": {"iterations": 50},
     "gil-cpu": {"threads": 2, "iterations": 100_000},
     "gil-io": {"threads": 4, "tasks": 8, "wait_s": 0.01},
     "gil-release": {"threads": 2, "tasks": 8, "buffer_mib": 1},

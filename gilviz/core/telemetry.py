@@ -163,6 +163,23 @@ class Lane:
         finally:
             self.finish()
 
+    def batches(self, n: int, size: int) -> Iterator[int]:
+        """steps() for hot loops: yields batch sizes that add up to n, counting each batch
+        once it is done and checking Stop between batches, so the loop itself pays nothing
+        per iteration. Pick `size` so one batch takes well under 250 ms."""
+        self.total = n
+        self._enter(State.RUNNING)
+        stop = self._probe.stop
+        try:
+            done = 0
+            while done < n and not stop.is_set():
+                batch = min(size, n - done)
+                yield batch
+                done += batch
+                self.count = done
+        finally:
+            self.finish()
+
     def tick(self, n: int = 1) -> None:
         cells = self._cells
         cells[COUNT] += n
@@ -190,6 +207,18 @@ class Lane:
     def run(self) -> None:
         """Marks the thread as doing Python work, for loops that count with tick()."""
         self._enter(State.RUNNING)
+
+    def restart(self, ident: int) -> None:
+        """Hand this finished lane to a new thread (the same worker in a later trial)."""
+        cells = self._cells
+        now = self._probe.now_ns()
+        cells[IDENT] = ident
+        cells[COUNT] = 0
+        cells[TOTAL] = 0
+        cells[STARTED_NS] = now
+        cells[TOUCHED_NS] = now
+        cells[ENDED_NS] = NOT_YET
+        self._enter(State.WAITING)
 
     def finish(self) -> None:
         if self.state is not State.DONE:
@@ -239,17 +268,26 @@ class Probe:
     def now_ns(self) -> int:
         return time.perf_counter_ns() - self._t0_ns
 
-    def lane(self, name: str | None = None) -> Lane:
-        """The calling thread's lane, created on first use and named after the thread."""
+    def lane(self, name: str | None = None, *, reuse: bool = False) -> Lane:
+        """The calling thread's lane, created on first use and named after the thread.
+
+        With reuse=True a thread takes over the finished lane of the same name, if there
+        is one: a lesson that repeats a trial with fresh threads keeps one row per worker.
+        """
         lane: Lane | None = getattr(self._local, "lane", None)
         if lane is not None:
             return lane
         name = name or threading.current_thread().name
         with self._lock:
-            cells = self.board.allocate(name) if self.board is not None else None
-            lane = self._lane_class(self, name, threading.get_ident(), cells or new_cells())
-            self._lanes.append(lane)
-            self._by_name[lane.name] = lane
+            lane = self._by_name.get(name) if reuse else None
+            if lane is not None and lane.state is State.DONE:
+                lane.restart(threading.get_ident())
+            else:
+                cells = self.board.allocate(name) if self.board is not None else None
+                lane = self._lane_class(self, name, threading.get_ident(),
+                                        cells or new_cells())
+                self._lanes.append(lane)
+                self._by_name[lane.name] = lane
         self._local.lane = lane
         return lane
 

@@ -5,7 +5,9 @@ from gilviz.demos import (
     gil_cpu,
     gil_io,
     gil_release,
+    lock,
     many_threads,
+    race,
     switch_interval,
     thread_args,
     thread_join,
@@ -15,7 +17,7 @@ from gilviz.demos import (
 REGISTRY = Registry(
     module.LESSON
     for module in (
-        thread_start, thread_join, thread_args, many_threads,
+        thread_start, thread_join, thread_args, many_threads, race, lock,
         gil_cpu, gil_io, gil_release, switch_interval,
     )
 )

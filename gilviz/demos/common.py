@@ -28,3 +28,13 @@ def said_by(snapshot: Snapshot, thread: str) -> list[LogEvent]:
 
 def rounded(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds, 4)
+
+
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    """The largest number of (start, end) spans that overlap; touching ones do not."""
+    edges = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])
+    alive = peak = 0
+    for _, step in edges:
+        alive += step
+        peak = max(peak, alive)
+    return peak

@@ -163,6 +163,7 @@ class DemoPage(QWidget):
         self.in_gui_process.setChecked(default_placement(lesson) == IN_PROCESS)
         self._update_gil_note()
         self._replace_panels(panels_for(lesson.id))
+        self._show_panels_for({spec.name: spec.default for spec in lesson.params})
         self.lanes.clear()
         self.log.reset()
         self.result_view.show_idle()
@@ -193,8 +194,11 @@ class DemoPage(QWidget):
         self.last_result = None
         self._shown_tenths = -1
         self.result_view.show_running(0.0)
+        self._show_panels_for(params)
         for panel in self.panels:
             panel.run_started(params)
+            if panel.focus_on_run and panel.applies_to(params):
+                self.tabs.setCurrentWidget(panel)
 
     @Slot()
     def stop(self) -> None:
@@ -242,6 +246,9 @@ class DemoPage(QWidget):
         total = sum(self._right.sizes())
         lanes_height = min(self._right.sizes()[0], int(total * (1 - share)))
         self._right.setSizes([lanes_height, total - lanes_height])
+    def _show_panels_for(self, params: dict) -> None:
+        for panel in self.panels:
+            self.tabs.setTabVisible(self.tabs.indexOf(panel), panel.applies_to(params))
 
     def _fit_lanes(self) -> None:
         """Give the thread rows the room they need (up to 70%), the log the rest."""

@@ -57,6 +57,32 @@ def test_qthreads_are_refused_in_the_isolated_engine():
     assert "--in-process" in proc.stderr
 
 
+def test_race_json_has_expected_actual_and_lost():
+    proc = gilviz("run", "race", "--set", "threads=4", "--set", "iterations=2000", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["result"]
+    assert result["expected"] == 8_000
+    assert result["actual"] + result["lost"] == 8_000
+    assert result["lost"] > 0  # the forced race, as in the lecture
+    assert 0 < result["lost_pct"] < 100
+
+
+def test_lock_json_is_exact_and_timed():
+    proc = gilviz("run", "lock", "--set", "iterations=500", "--set", "granularity=whole-loop",
+                  "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["result"]
+    assert result["expected"] == result["actual"] == 2_000 and result["lost"] == 0
+    assert result["whole_loop_s"] > 0 and result["per_increment_s"] > 0
+    assert result["race_s"] > 0
+
+
+def test_race_text_mode_summarises_the_replay():
+    proc = gilviz("run", "race", "--set", "threads=2", "--set", "iterations=10")
+    assert proc.returncode == 0, proc.stderr
+    assert "replay: 40 records (see --json)" in proc.stdout
+
+
 def test_many_threads_json_counts():
     proc = gilviz("run", "many-threads", "--set", "threads=8", "--set", "count=3",
                   "--set", "interval_s=0.01", "--json")
@@ -84,6 +110,9 @@ def test_text_mode_prints_the_log_and_the_takeaway():
         (["run", "many-threads", "--set", "bogus=1"], "unknown parameter 'bogus'"),
         (["run", "many-threads", "--set", "kind=fibre"], "kind must be one of"),
         (["run", "thread-args", "--set", "message="], "message must not be empty"),
+        (["run", "race", "--set", "variant=sloppy"], "variant must be one of"),
+        (["run", "race", "--set", "switch_interval_ms=0.01"],
+         "switch_interval_ms must be between 0.1 and 100"),
         (["run"], "required"),
         (["run", "thread-start", "--frobnicate"], "unrecognized arguments"),
     ],

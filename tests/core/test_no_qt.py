@@ -10,6 +10,8 @@ import gilviz.core.lesson, gilviz.core.runner, gilviz.core.telemetry, gilviz.dem
 from gilviz.core.runner import execute
 from gilviz.demos import REGISTRY
 execute(REGISTRY.get("many-threads"), {"threads": 2, "count": 1, "interval_s": 0.01})
+execute(REGISTRY.get("race"), {"threads": 2, "iterations": 10})
+execute(REGISTRY.get("lock"), {"threads": 2, "iterations": 10})
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
 print(loaded)
 sys.exit(1 if loaded else 0)

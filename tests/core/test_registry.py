@@ -3,8 +3,10 @@ import pytest
 from gilviz.core.lesson import Registry, UnknownLesson
 from gilviz.demos import REGISTRY
 
-LECTURE_ORDER = ["thread-start", "thread-join", "thread-args", "many-threads",
-                 "gil-cpu", "gil-io", "gil-release", "switch-interval"]
+LECTURE_ORDER = [
+    "thread-start", "thread-join", "thread-args", "many-threads", "race", "lock",
+    "gil-cpu", "gil-io", "gil-release", "switch-interval",
+]
 
 
 def test_lessons_follow_the_lecture():

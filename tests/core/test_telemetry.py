@@ -92,3 +92,55 @@ def test_watched_values_are_read_at_snapshot_time():
     assert probe.snapshot().values == {"counter": 0}
     shared["counter"] = 41
     assert probe.snapshot().values == {"counter": 41}
+
+
+def test_batches_add_up_and_count_each_batch_when_done():
+    probe = Probe()
+    lane = probe.lane("worker")
+    seen = []
+    for batch in lane.batches(25, 10):
+        seen.append((batch, lane.count, lane.state))
+    assert seen == [(10, 0, State.RUNNING), (10, 10, State.RUNNING), (5, 20, State.RUNNING)]
+    assert lane.count == lane.total == 25
+    assert lane.state is State.DONE
+
+
+def test_batches_stop_between_batches():
+    stop = StopToken()
+    probe = Probe(stop)
+    lane = probe.lane()
+    batches = 0
+    for _ in lane.batches(1000, 10):
+        batches += 1
+        if batches == 3:
+            stop.set()
+    assert batches == 3 and lane.count == 30
+    assert lane.state is State.DONE
+
+
+def test_a_new_thread_can_reuse_the_finished_lane_of_the_same_name():
+    probe = Probe()
+
+    def work(n):
+        lane = probe.lane("Thread-1", reuse=True)
+        for _ in lane.steps(n):
+            pass
+
+    for n in (3, 5):
+        thread = threading.Thread(target=work, args=(n,))
+        thread.start()
+        thread.join()
+    (lane,) = probe.snapshot().lanes
+    assert lane.count == lane.total == 5 and lane.state == State.DONE
+    assert lane.name == "Thread-1"
+
+
+def test_reuse_never_shares_a_lane_with_a_running_thread():
+    probe = Probe()
+    first = probe.lane("Thread-1")  # this thread's lane, still waiting
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(probe.lane("Thread-1", reuse=True)))
+    thread.start()
+    thread.join()
+    assert seen[0] is not first
+    assert len(probe.snapshot().lanes) == 2

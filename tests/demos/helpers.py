@@ -8,14 +8,14 @@ from gilviz.core.runner import RunResult, execute
 from gilviz.core.telemetry import Probe, Snapshot
 from gilviz.demos import REGISTRY
 
-FAST = {"interval_s": 0.02}
+FAST = {"interval_s": 0.02}  # for the lessons that have this knob
 
 
 def run_lesson(lesson_id: str, **params: Any) -> tuple[RunResult, Snapshot]:
-    probe = Probe()
     lesson = REGISTRY.get(lesson_id)
-    names = {spec.name for spec in lesson.params}
-    quick = {name: value for name, value in FAST.items() if name in names}
-    outcome = execute(lesson, {**quick, **params}, probe)
+    knobs = {spec.name for spec in lesson.params}
+    fast = {name: value for name, value in FAST.items() if name in knobs}
+    probe = Probe()
+    outcome = execute(lesson, {**fast, **params}, probe)
     assert outcome.error is None, outcome.error
     return outcome, probe.snapshot()

@@ -7,11 +7,17 @@ PANELS maps a lesson id to the panel classes its page shows, in tab order.
 from __future__ import annotations
 
 from gilviz.ui.panels.base import LessonPanel
+from gilviz.ui.panels.lock_cost import LockCostPanel
+from gilviz.ui.panels.race_counter import CounterPanel
+from gilviz.ui.panels.race_histogram import LostHistogramPanel
+from gilviz.ui.panels.race_replay import ReplayPanel
 from gilviz.ui.panels.speedup_chart import SpeedupChart
 
 __all__ = ["PANELS", "LessonPanel", "panels_for"]
 
 PANELS: dict[str, tuple[type[LessonPanel], ...]] = {
+    "race": (CounterPanel, ReplayPanel, LostHistogramPanel),
+    "lock": (CounterPanel, LockCostPanel),
     "gil-cpu": (SpeedupChart,),
     "gil-io": (SpeedupChart,),
     "gil-release": (SpeedupChart,),

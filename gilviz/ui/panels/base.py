@@ -13,6 +13,12 @@ from gilviz.core.telemetry import Snapshot
 class LessonPanel(QWidget):
     title = "Panel"  # the tab's label
     focus_on_result = False  # bring this tab to the front when a run finishes
+    focus_on_run = False  # bring this tab to the front when a run starts
+
+    def applies_to(self, params: dict[str, Any]) -> bool:
+        """Whether a run with these parameters has anything to show here; the tab is
+        hidden when not (a histogram of one trial, say)."""
+        return True
 
     def run_started(self, params: dict[str, Any]) -> None:
         """A run of this lesson begins with these (validated) parameters."""
