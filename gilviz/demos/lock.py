@@ -199,4 +199,5 @@ LESSON = Lesson(
     run=run,
     takeaway=takeaway,
     workload=(increment_each, increment_whole, increment_unlocked, count_with, run),
+    prefers_isolated=True,
 )

@@ -215,4 +215,5 @@ LESSON = Lesson(
     run=run,
     takeaway=takeaway,
     workload=(increment, increment_plain, race_once, run, increment_recorded),
+    prefers_isolated=True,
 )

@@ -54,10 +54,11 @@ def scenarios(quick: bool) -> list[Scenario]:
                 f"gil-cpu {threads} threads, {label}", "gil-cpu",
                 {"threads": threads, "iterations": iterations}, placement,
                 "iterations/s", "work_units"))
-    if "race" in {lesson.id for lesson in REGISTRY}:
+    race_iterations = 1_000 if quick else 10_000
+    for threads, placement, label in ((16, ISOLATED, "isolated"), (64, IN_PROCESS, "in GUI")):
         found.append(Scenario(
-            "race 16 threads", "race",
-            {"threads": 16, "iterations": 2_000 if quick else 20_000}, ISOLATED,
+            f"race {threads} threads, {label}", "race",
+            {"threads": threads, "iterations": race_iterations}, placement,
             "increments/s", "expected", "elapsed"))
     found.append(Scenario(
         "gil-io 64 threads", "gil-io",

@@ -6,7 +6,7 @@ Painting rows ourselves (instead of a widget per row) keeps 64 threads at 30 Hz 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
 
 from gilviz.core.telemetry import LaneSnapshot, Snapshot, State
@@ -25,9 +25,13 @@ def compact(number: int) -> str:
 
 
 class _LanesCanvas(QWidget):
+    """Paints the rows with few calls per row: each call into Qt lets go of the GIL and
+    must win it back, which is slow while the run's threads compete for it."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lanes: tuple[LaneSnapshot, ...] = ()
+        self._labels: dict[tuple[str, State, int, int, int], QPixmap] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.sizeHint().height())
 
@@ -44,11 +48,36 @@ class _LanesCanvas(QWidget):
         self.lanes = lanes
         if resized:
             self.setFixedHeight(self.sizeHint().height())
+            self._labels.clear()
         self.update()
+
+    def _label(self, name: str, state: State, name_w: int, chip_w: int, row_h: int) -> QPixmap:
+        """Name and state chip, drawn once per (name, state) and then blitted."""
+        key = (name, state, name_w, chip_w, row_h)
+        pixmap = self._labels.get(key)
+        if pixmap is not None:
+            return pixmap
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(int((8 + name_w + chip_w) * ratio), int(row_h * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self.font())
+        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+        painter.drawText(QRectF(8, 0, name_w, row_h), Qt.AlignmentFlag.AlignVCenter, name)
+        chip = QRectF(8 + name_w, row_h * 0.18, chip_w, row_h * 0.64)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(STATE_COLOURS[state])
+        painter.drawRoundedRect(chip, 6, 6)
+        painter.setPen(STATE_TEXT_COLOURS[state])
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, state.value)
+        painter.end()
+        self._labels[key] = pixmap
+        return pixmap
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         if not self.lanes:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
@@ -60,44 +89,31 @@ class _LanesCanvas(QWidget):
         chip_w = metrics.horizontalAdvance("blocked") + 20
         widest = max(len(compact(max(lane.total, lane.count))) for lane in self.lanes)
         count_w = metrics.horizontalAdvance("8" * (2 * widest) + " / ") + 16
+        count_left = 8 + name_w + chip_w + 8
+        bar_left = count_left + count_w + 12
+        bar_w = max(10, self.width() - bar_left - 10)
+        bar_top, bar_h = int(row_h * 0.3), max(2, int(row_h * 0.4))
+        track = palette.color(QPalette.ColorRole.Mid)
+        alternate = palette.color(QPalette.ColorRole.AlternateBase)
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
         first = max(0, event.rect().top() // row_h)
         last = min(len(self.lanes), event.rect().bottom() // row_h + 1)
         for row in range(first, last):
             lane = self.lanes[row]
             top = row * row_h
             if row % 2:
-                painter.fillRect(0, top, self.width(), row_h,
-                                 palette.color(QPalette.ColorRole.AlternateBase))
-            text_rect = QRectF(8, top, name_w, row_h)
-            painter.setPen(palette.color(QPalette.ColorRole.Text))
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, lane.name)
-
+                painter.fillRect(0, top, self.width(), row_h, alternate)
             state = State(lane.state)
-            chip = QRectF(8 + name_w, top + row_h * 0.18, chip_w, row_h * 0.64)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(STATE_COLOURS[state])
-            painter.drawRoundedRect(chip, 6, 6)
-            painter.setPen(STATE_TEXT_COLOURS[state])
-            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, state.value)
-
+            painter.drawPixmap(0, top, self._label(lane.name, state, name_w, chip_w, row_h))
             if not lane.total:
                 continue  # a thread with no counted work (main): no counter, no bar
-            count_rect = QRectF(chip.right() + 8, top, count_w, row_h)
-            painter.setPen(palette.color(QPalette.ColorRole.Text))
-            painter.drawText(count_rect,
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            painter.drawText(QRectF(count_left, top, count_w, row_h), align,
                              f"{compact(lane.count)} / {compact(lane.total)}")
-
-            bar_left = count_rect.right() + 12
-            bar = QRectF(bar_left, top + row_h * 0.3, max(10.0, self.width() - bar_left - 10),
-                         row_h * 0.4)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(palette.color(QPalette.ColorRole.Mid))
-            painter.drawRoundedRect(bar, 4, 4)
-            filled = QRectF(bar)
-            filled.setWidth(bar.width() * min(1.0, lane.count / lane.total))
-            painter.setBrush(QColor(STATE_COLOURS[state]))
-            painter.drawRoundedRect(filled, 4, 4)
+            painter.fillRect(bar_left, top + bar_top, bar_w, bar_h, track)
+            filled = int(bar_w * min(1.0, lane.count / lane.total))
+            if filled:
+                painter.fillRect(bar_left, top + bar_top, filled, bar_h, STATE_COLOURS[state])
 
 
 class ThreadLanesView(QScrollArea):
