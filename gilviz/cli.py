@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn, TextIO
 
 from gilviz.core.lesson import Lesson, UnknownLesson
@@ -14,6 +15,7 @@ from gilviz.core.params import ParamError, parse_assignments
 from gilviz.core.placement import IN_PROCESS, ISOLATED, Run, default_placement, make_run
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import LogEvent
+from gilviz.core.timeline import TimelineRecorder
 from gilviz.demos import REGISTRY
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -41,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", dest="assignments", action="append", default=[],
                      metavar="NAME=VALUE", help="set a parameter (repeatable)")
     run.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    run.add_argument("--trace", type=Path, metavar="FILE",
+                     help="write the run's timeline as Chrome trace JSON (Perfetto)")
     where = run.add_mutually_exclusive_group()
     where.add_argument("--isolated", dest="placement", action="store_const", const=ISOLATED,
                        help="run in a child Python process (default for CPU-heavy lessons)")
@@ -68,7 +72,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         print(f"gilviz: error: {exc}", file=err)
         return EXIT_USAGE
     try:
-        return _run(lesson, run, placement, args.json, out, err)
+        return _run(lesson, run, placement, args, out, err)
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report
         return EXIT_OK
 
@@ -85,11 +89,12 @@ def _list(as_json: bool, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _run(lesson: Lesson, run: Run, placement: str, as_json: bool, out: TextIO,
+def _run(lesson: Lesson, run: Run, placement: str, args: argparse.Namespace, out: TextIO,
          err: TextIO) -> int:
     """Poll the run from this thread, printing the log live; Ctrl+C stops it cleanly."""
+    recorder = TimelineRecorder(run.read_marks)
+    events: list[LogEvent] = []
     run.start()
-    seen = 0
     interrupted = False
     try:
         while not run.done():
@@ -99,32 +104,41 @@ def _run(lesson: Lesson, run: Run, placement: str, as_json: bool, out: TextIO,
                 interrupted = True
                 run.stop()
                 print("gilviz: stopping...", file=err)
-            if not as_json:
-                seen = _print_events(run, seen, out)
+            _poll(run, recorder, events, None if args.json else out)
     finally:
         run.close()
+    _poll(run, recorder, events, None if args.json else out)
     result = run.result()
     if result is None:
         print("gilviz: error: the run ended without a result", file=err)
         return EXIT_FAILED
-    if as_json:
+    if args.trace is not None:
+        trace = recorder.chrome_trace(tuple(events), {
+            "demo": lesson.id, "params": result.params, "placement": placement})
+        args.trace.write_text(json.dumps(trace))
+    if args.json:
         json.dump({**result.to_json(), "placement": placement}, out)
         out.write("\n")
     else:
-        _print_events(run, seen, out)
         _print_summary(lesson, result, placement, out)
+        if args.trace is not None:
+            print(f"Timeline written to {args.trace} (open it in ui.perfetto.dev)", file=out)
     if result.error:
         print(f"gilviz: error: {lesson.id} failed: {result.error}", file=err)
         return EXIT_FAILED
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
-def _print_events(run: Run, seen: int, out: TextIO) -> int:
-    snapshot = run.snapshot(events_from=seen)
-    for event in snapshot.events:
-        print(format_event(event), file=out)
-    out.flush()
-    return snapshot.events_total
+def _poll(run: Run, recorder: TimelineRecorder, events: list[LogEvent],
+          out: TextIO | None) -> None:
+    """One look at the run: new log lines (printed unless quiet) and timeline marks."""
+    snapshot = run.snapshot(events_from=len(events))
+    events.extend(snapshot.events)
+    recorder.update(snapshot)
+    if out is not None:
+        for event in snapshot.events:
+            print(format_event(event), file=out)
+        out.flush()
 
 
 def format_event(event: LogEvent) -> str:

@@ -11,7 +11,15 @@ from __future__ import annotations
 import multiprocessing
 from typing import Any
 
-from gilviz.core.telemetry import CELLS, ENDED_NS, NOT_YET, LaneSnapshot, lane_snapshot
+from gilviz.core.telemetry import (
+    CELLS,
+    ENDED_NS,
+    NOT_YET,
+    RING,
+    LaneSnapshot,
+    lane_snapshot,
+    read_ring,
+)
 
 MAX_LANES = 256
 NAME_BYTES = 48
@@ -22,10 +30,11 @@ LANE_COUNT, ORIGIN_NS, STOP = 0, 1, 2
 class Board:
     """A flat int64 array: a small header, then CELLS numbers per lane; plus lane names."""
 
-    def __init__(self, ints: Any, names: Any) -> None:
-        self._raw = (ints, names)  # keep the shared buffers alive as long as the views
+    def __init__(self, ints: Any, names: Any, rings: Any) -> None:
+        self._raw = (ints, names, rings)  # keep the shared buffers alive as the views
         self.ints = memoryview(ints).cast("B").cast("q")
         self.names = memoryview(names).cast("B")
+        self.rings = memoryview(rings).cast("B").cast("q")
 
     @classmethod
     def shared(cls) -> Board:
@@ -33,12 +42,13 @@ class Board:
         ctx = multiprocessing.get_context("spawn")
         ints = ctx.RawArray("q", HEADER_CELLS + MAX_LANES * CELLS)
         names = ctx.RawArray("c", MAX_LANES * NAME_BYTES)
-        return cls(ints, names)
+        rings = ctx.RawArray("q", MAX_LANES * RING)
+        return cls(ints, names, rings)
 
     @classmethod
     def private(cls) -> Board:
         return cls(bytearray(8 * (HEADER_CELLS + MAX_LANES * CELLS)),
-                   bytearray(MAX_LANES * NAME_BYTES))
+                   bytearray(MAX_LANES * NAME_BYTES), bytearray(8 * MAX_LANES * RING))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Board, self._raw)
@@ -55,8 +65,9 @@ class Board:
     def stop_requested(self) -> bool:
         return self.ints[STOP] != 0
 
-    def allocate(self, name: str) -> memoryview | None:
-        """Cells for a new lane, or None when the board is full. One writer at a time."""
+    def allocate(self, name: str) -> tuple[memoryview, memoryview] | None:
+        """Cells and mark ring for a new lane, or None when the board is full.
+        One writer at a time."""
         index = self.ints[LANE_COUNT]
         if index >= MAX_LANES:
             return None
@@ -67,7 +78,10 @@ class Board:
         cells = self.ints[base:base + CELLS]
         cells[ENDED_NS] = NOT_YET
         self.ints[LANE_COUNT] = index + 1  # publish only once the slot is ready
-        return cells
+        return cells, self.rings[index * RING:(index + 1) * RING]
+
+    def read_marks(self, index: int, start: int, end: int) -> list[int]:
+        return read_ring(self.rings[index * RING:(index + 1) * RING], start, end)
 
     def read_lanes(self) -> tuple[LaneSnapshot, ...]:
         lanes = []

@@ -78,6 +78,9 @@ class EngineRun:
             values=dict(self._values),
         )
 
+    def read_marks(self, index: int, start: int, end: int) -> list[int]:
+        return self.board.read_marks(index, start, end)
+
     def done(self) -> bool:
         self._drain()
         if self._result is not None:

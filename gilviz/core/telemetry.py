@@ -40,19 +40,39 @@ class LaneSnapshot:
     started_s: float
     ended_s: float | None
     touched_s: float = 0.0  # when the thread last counted progress
+    marks: int = 0  # how many timeline marks the lane has written so far
 
 
 # A lane's numbers live in a small int64 array (its "cells"), so the same Lane code can
 # write into private memory or into memory shared with another process.
-COUNT, TOTAL, STATE, STARTED_NS, ENDED_NS, IDENT, TOUCHED_NS = range(7)
+COUNT, TOTAL, STATE, STARTED_NS, ENDED_NS, IDENT, TOUCHED_NS, MARKS = range(8)
 CELLS = 8
 STATE_CODES = {state: code for code, state in enumerate(State)}
 STATES_BY_CODE = tuple(State)
 NOT_YET = -1
 
 
+# Timeline marks: each lane keeps a ring of int64 marks, (time_ns << 3) | code, where
+# code 0 means "advanced" (progress was counted) and 1 + state code means "entered that
+# state". A reader copies new marks ~30 times a second; progress marks are rate-limited
+# so the ring never laps a reader that keeps up.
+RING = 4096
+RING_MASK = RING - 1
+MARK_ADVANCED = 0
+MARK_EVERY_NS = 200_000
+
+
 def new_cells() -> array:
     return array("q", [0] * CELLS)
+
+
+def new_ring() -> array:
+    return array("q", bytes(8 * RING))
+
+
+def read_ring(ring: Sequence[int], start: int, end: int) -> list[int]:
+    """Marks start..end-1 of a ring (the caller keeps within the last RING marks)."""
+    return [ring[i & RING_MASK] for i in range(start, end)]
 
 
 def lane_snapshot(name: str, cells: Sequence[int]) -> LaneSnapshot:
@@ -66,6 +86,7 @@ def lane_snapshot(name: str, cells: Sequence[int]) -> LaneSnapshot:
         started_s=cells[STARTED_NS] / 1e9,
         ended_s=None if ended == NOT_YET else ended / 1e9,
         touched_s=cells[TOUCHED_NS] / 1e9,
+        marks=cells[MARKS],
     )
 
 
@@ -97,11 +118,14 @@ class Lane:
     Only the owning thread writes it, so no lock is needed; readers copy the cells.
     """
 
-    __slots__ = ("_cells", "_probe", "name", "transitions")
+    __slots__ = ("_cells", "_last_mark", "_probe", "_ring", "name", "transitions")
 
-    def __init__(self, probe: Probe, name: str, ident: int, cells: MutableSequence[int]) -> None:
+    def __init__(self, probe: Probe, name: str, ident: int, cells: MutableSequence[int],
+                 ring: MutableSequence[int]) -> None:
         self._probe = probe
         self._cells = cells
+        self._ring = ring
+        self._last_mark = 0
         self.name = name
         now = probe.now_ns()
         cells[IDENT] = ident
@@ -110,6 +134,7 @@ class Lane:
         cells[ENDED_NS] = NOT_YET
         cells[STATE] = STATE_CODES[State.WAITING]
         self.transitions: list[tuple[float, State]] = [(now / 1e9, State.WAITING)]
+        self._mark(1 + STATE_CODES[State.WAITING], now)
 
     @property
     def count(self) -> int:
@@ -118,7 +143,7 @@ class Lane:
     @count.setter
     def count(self, value: int) -> None:
         self._cells[COUNT] = value
-        self._cells[TOUCHED_NS] = self._probe.now_ns()
+        self._advanced(self._probe.now_ns())
 
     @property
     def total(self) -> int:
@@ -145,9 +170,23 @@ class Lane:
         ended = self._cells[ENDED_NS]
         return None if ended == NOT_YET else ended / 1e9
 
+    def _mark(self, code: int, now_ns: int) -> None:
+        cells = self._cells
+        index = cells[MARKS]
+        self._ring[index & RING_MASK] = (now_ns << 3) | code
+        cells[MARKS] = index + 1
+
+    def _advanced(self, now_ns: int) -> None:
+        self._cells[TOUCHED_NS] = now_ns
+        if now_ns - self._last_mark >= MARK_EVERY_NS:
+            self._last_mark = now_ns
+            self._mark(MARK_ADVANCED, now_ns)
+
     def _enter(self, state: State) -> None:
+        now = self._probe.now_ns()
         self._cells[STATE] = STATE_CODES[state]
-        self.transitions.append((self._probe.now(), state))
+        self._mark(1 + STATE_CODES[state], now)
+        self.transitions.append((now / 1e9, state))
 
     def steps(self, n: int) -> Iterator[int]:
         """range(n) that counts progress and ends early when the run is stopped."""
@@ -181,9 +220,8 @@ class Lane:
             self.finish()
 
     def tick(self, n: int = 1) -> None:
-        cells = self._cells
-        cells[COUNT] += n
-        cells[TOUCHED_NS] = self._probe.now_ns()
+        self._cells[COUNT] += n
+        self._advanced(self._probe.now_ns())
 
     def say(self, text: str) -> None:
         """What `print` does in the lecture: an event in the run's log, stamped and named."""
@@ -283,13 +321,19 @@ class Probe:
             if lane is not None and lane.state is State.DONE:
                 lane.restart(threading.get_ident())
             else:
-                cells = self.board.allocate(name) if self.board is not None else None
-                lane = self._lane_class(self, name, threading.get_ident(),
-                                        cells or new_cells())
+                slot = self.board.allocate(name) if self.board is not None else None
+                cells, ring = slot if slot is not None else (new_cells(), new_ring())
+                lane = self._lane_class(self, name, threading.get_ident(), cells, ring)
                 self._lanes.append(lane)
                 self._by_name[lane.name] = lane
         self._local.lane = lane
         return lane
+
+    def read_marks(self, index: int, start: int, end: int) -> list[int]:
+        """Timeline marks start..end-1 of the index-th lane (registration order)."""
+        with self._lock:
+            lane = self._lanes[index]
+        return read_ring(lane._ring, start, end)
 
     def lane_named(self, name: str) -> Lane:
         return self._by_name[name]

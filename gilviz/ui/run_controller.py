@@ -70,6 +70,9 @@ class QThreadRun:
     def snapshot(self, events_from: int = 0) -> Snapshot:
         return self.probe.snapshot(events_from)
 
+    def read_marks(self, index: int, start: int, end: int) -> list[int]:
+        return self.probe.read_marks(index, start, end)
+
     def done(self) -> bool:
         return self._orchestrator.isFinished()
 

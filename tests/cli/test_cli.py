@@ -123,3 +123,19 @@ def test_bad_input_is_one_line_on_stderr_and_exit_2(args, message):
     assert proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert message in proc.stderr
+
+
+@pytest.mark.parametrize("placement", ["--isolated", "--in-process"])
+def test_trace_file_has_one_track_per_thread(tmp_path, placement):
+    trace = tmp_path / "run.json"
+    proc = gilviz("run", "many-threads", "--set", "threads=3", "--set", "count=2",
+                  "--set", "interval_s=0.05", placement, "--trace", str(trace), "--json")
+    assert proc.returncode == 0, proc.stderr
+    events = json.loads(trace.read_text())["traceEvents"]
+    tracks = {e["args"]["name"] for e in events if e["name"] == "thread_name"}
+    assert tracks == {"main", "Thread-1", "Thread-2", "Thread-3"}
+    timed = [e for e in events if e["ph"] != "M"]
+    assert [e["ts"] for e in timed] == sorted(e["ts"] for e in timed)
+    assert all(e["dur"] >= 0 for e in timed if e["ph"] == "X")
+    blocked = [e for e in timed if e["name"] == "blocked"]
+    assert sum(e["dur"] for e in blocked) > 3 * 2 * 0.05 * 1e6 * 0.8  # the workers' sleeps

@@ -1,0 +1,224 @@
+"""Per-thread timelines built from the marks each lane writes, and what they add up to.
+
+How a span's kind is inferred (the legend says the same):
+- running: the thread counted progress, so it was executing (for Python code: it held
+  the GIL);
+- waiting: it was at its work (state running) but did not advance for much longer than
+  its usual step: runnable, waiting for the GIL;
+- blocked: it said so itself, around a sleep, join, lock, event or I/O wait;
+- idle: it exists but has not started its work yet;
+- done: it has finished.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from gilviz.core.telemetry import (
+    MARK_ADVANCED,
+    RING,
+    STATE_CODES,
+    LaneSnapshot,
+    LogEvent,
+    Snapshot,
+    State,
+)
+
+MIN_THRESHOLD_S = 0.001
+THRESHOLD_FACTOR = 3.0
+GAP_WINDOW = 64
+
+
+class Kind(IntEnum):
+    RUNNING = 0
+    WAITING = 1
+    BLOCKED = 2
+    IDLE = 3
+    DONE = 4
+
+
+KIND_OF_STATE = {State.RUNNING: Kind.RUNNING, State.BLOCKED: Kind.BLOCKED,
+                 State.WAITING: Kind.IDLE, State.DONE: Kind.DONE}
+STATE_OF_CODE = {1 + code: state for state, code in STATE_CODES.items()}
+LEGEND = {
+    Kind.RUNNING: "running: the thread advanced, so it was executing (held the GIL for "
+                  "Python code)",
+    Kind.WAITING: "waiting: at its work but not advancing for over 3x its usual step: "
+                  "waiting for the GIL",
+    Kind.BLOCKED: "blocked: recorded by the thread around sleep, join, lock, event or I/O",
+    Kind.IDLE: "idle: created, not yet at its work",
+    Kind.DONE: "done: finished",
+}
+
+
+@dataclass
+class LaneTimeline:
+    """One thread's spans (start_s, end_s, kind), adjacent spans of a kind merged."""
+
+    name: str
+    spans: list[tuple[float, float, Kind]] = field(default_factory=list)
+    state: State = State.WAITING
+    segment_start: float = 0.0
+    last_advance: float = 0.0
+    gaps: list[float] = field(default_factory=list)
+    threshold_s: float = MIN_THRESHOLD_S
+    typical_s: float = 0.0
+    lost_marks: int = 0
+
+    def _emit(self, start: float, end: float, kind: Kind) -> None:
+        if end <= start:
+            return
+        if self.spans and self.spans[-1][2] is kind and abs(self.spans[-1][1] - start) < 1e-9:
+            self.spans[-1] = (self.spans[-1][0], end, kind)
+        else:
+            self.spans.append((start, end, kind))
+
+    def _learn_gap(self, gap: float) -> None:
+        self.gaps.append(gap)
+        if len(self.gaps) > GAP_WINDOW:
+            del self.gaps[: len(self.gaps) - GAP_WINDOW]
+        if len(self.gaps) % 16 == 1:
+            self.typical_s = statistics.median(self.gaps)
+            self.threshold_s = max(MIN_THRESHOLD_S, THRESHOLD_FACTOR * self.typical_s)
+
+    def _running_until(self, t: float) -> None:
+        """Close the stretch since the last advance: ran, or waited and then ran."""
+        gap = t - self.last_advance
+        if gap <= self.threshold_s:
+            self._emit(self.last_advance, t, Kind.RUNNING)
+        else:
+            ran_from = max(self.last_advance, t - max(self.typical_s, MIN_THRESHOLD_S / 2))
+            self._emit(self.last_advance, ran_from, Kind.WAITING)
+            self._emit(ran_from, t, Kind.RUNNING)
+
+    def feed(self, t: float, code: int) -> None:
+        if code == MARK_ADVANCED:
+            if self.state is State.RUNNING:
+                self._learn_gap(t - self.last_advance)
+                self._running_until(t)
+                self.last_advance = t
+            return
+        state = STATE_OF_CODE[code]
+        if self.state is State.RUNNING:
+            if t - self.last_advance <= self.threshold_s:
+                self._emit(self.last_advance, t, Kind.RUNNING)
+            else:
+                self._emit(self.last_advance, t, Kind.WAITING)
+        else:
+            self._emit(self.segment_start, t, KIND_OF_STATE[self.state])
+        self.state = state
+        self.segment_start = self.last_advance = t
+
+    def spans_until(self, now: float) -> list[tuple[float, float, Kind]]:
+        """The closed spans plus the open one, provisionally, up to `now`."""
+        if self.state is State.DONE:
+            return list(self.spans)
+        if self.state is State.RUNNING:
+            kind = Kind.RUNNING if now - self.last_advance <= self.threshold_s else Kind.WAITING
+            tail = [(self.last_advance, now, kind)] if now > self.last_advance else []
+        else:
+            tail = [(self.segment_start, now, KIND_OF_STATE[self.state])]
+        return self.spans + tail
+
+
+@dataclass(frozen=True)
+class LaneStats:
+    name: str
+    running_s: float
+    waiting_s: float
+    blocked_s: float
+    switches: int  # waiting -> running hand-overs
+
+    @property
+    def active_s(self) -> float:
+        return self.running_s + self.waiting_s + self.blocked_s
+
+    def share(self, kind: Kind) -> float:
+        seconds = {Kind.RUNNING: self.running_s, Kind.WAITING: self.waiting_s,
+                   Kind.BLOCKED: self.blocked_s}[kind]
+        return seconds / self.active_s if self.active_s else 0.0
+
+
+class TimelineRecorder:
+    """Copies new marks from a run at every poll and keeps each lane's timeline."""
+
+    def __init__(self, read_marks: Callable[[int, int, int], list[int]]) -> None:
+        self._read_marks = read_marks
+        self.lanes: list[LaneTimeline] = []
+        self._seen: list[int] = []
+        self.now_s = 0.0
+
+    def update(self, snapshot: Snapshot) -> None:
+        self.now_s = max(self.now_s, snapshot.t)
+        for index, lane in enumerate(snapshot.lanes):
+            if index == len(self.lanes):
+                self.lanes.append(LaneTimeline(lane.name))
+                self._seen.append(0)
+            self._consume(index, lane)
+
+    def _consume(self, index: int, lane: LaneSnapshot) -> None:
+        start, end = self._seen[index], lane.marks
+        if end <= start:
+            return
+        timeline = self.lanes[index]
+        if end - start > RING:  # the ring lapped us: those marks are gone
+            timeline.lost_marks += end - start - RING
+            start = end - RING
+        for mark in self._read_marks(index, start, end):
+            timeline.feed((mark >> 3) / 1e9, mark & 7)
+        self._seen[index] = end
+
+    def spans(self) -> list[tuple[str, list[tuple[float, float, Kind]]]]:
+        return [(lane.name, lane.spans_until(self.now_s)) for lane in self.lanes]
+
+    def stats(self) -> list[LaneStats]:
+        result = []
+        for name, spans in self.spans():
+            totals = dict.fromkeys(Kind, 0.0)
+            switches = 0
+            for i, (start, end, kind) in enumerate(spans):
+                totals[kind] += end - start
+                if kind is Kind.RUNNING and i and spans[i - 1][2] is Kind.WAITING:
+                    switches += 1
+            result.append(LaneStats(name, totals[Kind.RUNNING], totals[Kind.WAITING],
+                                    totals[Kind.BLOCKED], switches))
+        return result
+
+    def running_fraction(self) -> float:
+        """Share of the run's wall time during which at least one thread was running."""
+        running = sorted((start, end) for _, spans in self.spans()
+                         for start, end, kind in spans if kind is Kind.RUNNING)
+        covered, reach = 0.0, 0.0
+        for start, end in running:
+            if end > reach:
+                covered += end - max(start, reach)
+                reach = end
+        return covered / self.now_s if self.now_s > 0 else 0.0
+
+    def chrome_trace(self, events: tuple[LogEvent, ...] = (),
+                     metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Trace Event Format: one track per thread; opens in Perfetto and chrome://tracing."""
+        trace: list[dict[str, Any]] = []
+        tids = {}
+        for tid, (name, spans) in enumerate(self.spans(), start=1):
+            tids.setdefault(name, tid)
+            trace.append({"name": "thread_name", "ph": "M", "pid": 1, "tid": tid,
+                          "args": {"name": name}})
+            trace.append({"name": "thread_sort_index", "ph": "M", "pid": 1, "tid": tid,
+                          "args": {"sort_index": tid}})
+            for start, end, kind in spans:
+                if kind is Kind.DONE:
+                    continue
+                trace.append({"name": kind.name.lower(), "cat": kind.name.lower(), "ph": "X",
+                              "pid": 1, "tid": tid, "ts": round(start * 1e6, 3),
+                              "dur": round((end - start) * 1e6, 3)})
+        for event in events:
+            trace.append({"name": event.text, "ph": "i", "s": "t", "pid": 1,
+                          "tid": tids.get(event.thread, 0), "ts": round(event.t * 1e6, 3)})
+        timed = sorted((e for e in trace if e["ph"] != "M"), key=lambda e: e["ts"])
+        return {"traceEvents": [e for e in trace if e["ph"] == "M"] + timed,
+                "displayTimeUnit": "ms", "otherData": metadata or {}}
