@@ -61,7 +61,7 @@ class LaneTimeline:
 
     name: str
     spans: list[tuple[float, float, Kind]] = field(default_factory=list)
-    state: State = State.WAITING
+    state: State | None = None  # None until the lane's first mark arrives
     segment_start: float = 0.0
     last_advance: float = 0.0
     gaps: list[float] = field(default_factory=list)
@@ -103,7 +103,9 @@ class LaneTimeline:
                 self.last_advance = t
             return
         state = STATE_OF_CODE[code]
-        if self.state is State.RUNNING:
+        if self.state is None:
+            pass  # the lane's first mark: nothing came before it
+        elif self.state is State.RUNNING:
             if t - self.last_advance <= self.threshold_s:
                 self._emit(self.last_advance, t, Kind.RUNNING)
             else:
@@ -115,7 +117,7 @@ class LaneTimeline:
 
     def spans_until(self, now: float) -> list[tuple[float, float, Kind]]:
         """The closed spans plus the open one, provisionally, up to `now`."""
-        if self.state is State.DONE:
+        if self.state is None or self.state is State.DONE:
             return list(self.spans)
         if self.state is State.RUNNING:
             kind = Kind.RUNNING if now - self.last_advance <= self.threshold_s else Kind.WAITING

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFont
@@ -22,7 +24,8 @@ from gilviz.core.lesson import Lesson
 from gilviz.core.params import ParamError, resolve
 from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
 from gilviz.core.runner import RunResult
-from gilviz.core.telemetry import Snapshot
+from gilviz.core.telemetry import LogEvent, Snapshot
+from gilviz.core.timeline import TimelineRecorder
 from gilviz.ui.cpu_cores import CpuCoresView
 from gilviz.ui.event_log import EventLog
 from gilviz.ui.lanes_view import ThreadLanesView
@@ -31,8 +34,17 @@ from gilviz.ui.param_form import ParamForm
 from gilviz.ui.result_view import ResultView
 from gilviz.ui.run_controller import RunController
 from gilviz.ui.theme import TITLE_POINT_SIZE, WARN
+from gilviz.ui.timeline_tab import TimelineTab
 
 log = logging.getLogger(__name__)
+
+
+def history_row(result: RunResult, placement: str) -> dict[str, Any]:
+    return {"lesson": result.demo, "placement": placement,
+            "params": json.dumps(result.params, sort_keys=True),
+            "elapsed_s": round(result.elapsed_s, 4),
+            "outcome": "failed" if result.error else "stopped" if result.stopped else "finished",
+            "error": result.error or "", "result": json.dumps(result.result, sort_keys=True)}
 
 IN_GUI_NOTE = (
     "Unticked, the lesson runs in a separate Python process (the isolated engine) and the "
@@ -123,6 +135,11 @@ class DemoPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("lessonTabs")
         self.tabs.addTab(self.log, "What each thread printed")
+        self.timeline = TimelineTab()
+        self.tabs.addTab(self.timeline, "Timeline")
+        self.recorder: TimelineRecorder | None = None
+        self._events: list[LogEvent] = []  # the current run's log, for the trace export
+        self.history: list[dict[str, Any]] = []  # every finished run, for the CSV export
         self.panels: list[LessonPanel] = []
         self._lanes_box = lanes_box
         right = QSplitter(Qt.Orientation.Vertical)
@@ -166,6 +183,9 @@ class DemoPage(QWidget):
         self._show_panels_for({spec.name: spec.default for spec in lesson.params})
         self.lanes.clear()
         self.log.reset()
+        self.timeline.reset()
+        self.recorder = None
+        self._events = []
         self.result_view.show_idle()
         self.last_result = None
 
@@ -191,6 +211,10 @@ class DemoPage(QWidget):
             return
         self.lanes.clear()
         self.log.reset()
+        self.timeline.reset()
+        self._events = []
+        run = self.controller.current_run
+        self.recorder = TimelineRecorder(run.read_marks) if run is not None else None
         self.last_result = None
         self._shown_tenths = -1
         self.result_view.show_running(0.0)
@@ -199,6 +223,15 @@ class DemoPage(QWidget):
             panel.run_started(params)
             if panel.focus_on_run and panel.applies_to(params):
                 self.tabs.setCurrentWidget(panel)
+
+    def chrome_trace(self) -> dict[str, Any] | None:
+        """The last run's timeline as Chrome trace JSON, or None before any run."""
+        if self.recorder is None or self.lesson is None:
+            return None
+        meta = {"demo": self.lesson.id}
+        if self.last_result is not None:
+            meta.update(params=self.last_result.params, elapsed_s=self.last_result.elapsed_s)
+        return self.recorder.chrome_trace(tuple(self._events), meta)
 
     @Slot()
     def stop(self) -> None:
@@ -221,6 +254,10 @@ class DemoPage(QWidget):
         if len(snapshot.lanes) != rows_before:
             self._fit_lanes()
         self.log.append_events(snapshot.events)
+        self._events.extend(snapshot.events)
+        if self.recorder is not None:
+            self.recorder.update(snapshot)
+            self.timeline.refresh(self.recorder, final=not self.controller.is_running())
         for panel in self.panels:
             panel.show_snapshot(snapshot)
         tenths = int(snapshot.t * 10)
@@ -263,6 +300,9 @@ class DemoPage(QWidget):
         if self.lesson is None or result.demo != self.lesson.id:
             return  # a run of a lesson the user has since left
         self.last_result = result
+        self.history.append(history_row(result, self._placement))
+        if self.recorder is not None:
+            self.timeline.refresh(self.recorder, final=True)
         self.result_view.show_result(self.lesson, result, self._placement)
         for panel in self.panels:
             panel.show_result(result)

@@ -87,8 +87,8 @@ class _LanesCanvas(QWidget):
         row_h = self.row_height()
         name_w = max(metrics.horizontalAdvance(lane.name) for lane in self.lanes) + 16
         chip_w = metrics.horizontalAdvance("blocked") + 20
-        widest = max(len(compact(max(lane.total, lane.count))) for lane in self.lanes)
-        count_w = metrics.horizontalAdvance("8" * (2 * widest) + " / ") + 16
+        digits = max(len(compact(lane.total)) for lane in self.lanes) + 1  # "7.2M" vs "10M"
+        count_w = metrics.horizontalAdvance(f"{'8' * digits} / {'8' * digits}") + 12
         count_left = 8 + name_w + chip_w + 8
         bar_left = count_left + count_w + 12
         bar_w = max(10, self.width() - bar_left - 10)

@@ -25,7 +25,7 @@ def test_a_lesson_panel_gets_start_snapshots_and_result(qtbot, window, monkeypat
     monkeypatch.setitem(panels.PANELS, "thread-join", (_Recorder,))
     choose_lesson(window, "thread-join")
     (panel,) = window.page.panels
-    assert window.page.tabs.tabText(1) == "Recorder"
+    assert window.page.tabs.tabText(2) == "Recorder"
     set_param(window, "count", 3)
     set_param(window, "interval_s", 0.05)
     run_and_wait(qtbot, window)
@@ -34,4 +34,4 @@ def test_a_lesson_panel_gets_start_snapshots_and_result(qtbot, window, monkeypat
     assert panel.calls[-1] == ("result", "thread-join")
     assert window.page.tabs.currentWidget() is panel
     choose_lesson(window, "thread-start")
-    assert window.page.panels == [] and window.page.tabs.count() == 1
+    assert window.page.panels == [] and window.page.tabs.count() == 2
