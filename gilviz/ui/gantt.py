@@ -1,0 +1,124 @@
+"""A small Gantt chart: labelled bars on rows (workers, strategies) against time.
+
+For a handful to a few hundred bars, where each bar has its own label (task 3,
+python.org): the per-thread TimelineView is the tool for dense state spans.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from gilviz.ui.theme import thread_colour
+from gilviz.ui.timeline_view import AXIS_TICKS, _nice_step
+
+
+@dataclass(frozen=True)
+class Bar:
+    row: int
+    start_s: float
+    end_s: float
+    label: str = ""
+    colour: str = ""  # empty: a colour per row
+    tooltip: str = ""
+
+
+class GanttChart(QWidget):
+    def __init__(self, parent: QWidget | None = None, empty_text: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName("gantt")
+        self.setMouseTracking(True)
+        self.setMinimumHeight(100)
+        self.rows: list[str] = []
+        self.bars: list[Bar] = []
+        self.end_s = 0.0
+        self.empty_text = empty_text or "Run the lesson to draw who did what, when."
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 260)
+
+    def set_bars(self, rows: list[str], bars: list[Bar], end_s: float | None = None) -> None:
+        self.rows = list(rows)
+        self.bars = list(bars)
+        self.end_s = end_s if end_s is not None else max((b.end_s for b in bars), default=0.0)
+        self.update()
+
+    def clear(self) -> None:
+        self.set_bars([], [], 0.0)
+
+    def _plot_rect(self) -> QRectF:
+        metrics = QFontMetrics(self.font())
+        left = min(max((metrics.horizontalAdvance(r) for r in self.rows), default=40) + 16,
+                   self.width() // 3)
+        axis_h = metrics.height() + 8
+        return QRectF(left, 2, max(1, self.width() - left - 10), max(1, self.height() - axis_h))
+
+    def _x(self, plot: QRectF, t: float) -> float:
+        return plot.left() + t / max(self.end_s, 1e-9) * plot.width()
+
+    def bar_rect(self, bar: Bar) -> QRectF:
+        plot = self._plot_rect()
+        row_h = plot.height() / max(1, len(self.rows))
+        left = self._x(plot, bar.start_s)
+        width = max(2.0, self._x(plot, bar.end_s) - left)
+        return QRectF(left, plot.top() + bar.row * row_h + row_h * 0.15, width, row_h * 0.7)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        if not self.rows:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            return
+        plot = self._plot_rect()
+        row_h = plot.height() / len(self.rows)
+        text = palette.color(QPalette.ColorRole.Text)
+        metrics = QFontMetrics(self.font())
+        for index, name in enumerate(self.rows):
+            top = plot.top() + index * row_h
+            if index % 2:
+                painter.fillRect(QRectF(0, top, self.width(), row_h),
+                                 palette.color(QPalette.ColorRole.AlternateBase))
+            painter.setPen(text)
+            painter.drawText(QRectF(4, top, plot.left() - 8, row_h),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, name)
+        for bar in self.bars:
+            rect = self.bar_rect(bar)
+            painter.fillRect(rect, QColor(bar.colour or thread_colour(bar.row)))
+            if bar.label and metrics.horizontalAdvance(bar.label) + 6 <= rect.width():
+                painter.setPen(QColor("white"))
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, bar.label)
+        painter.setPen(text)
+        self._draw_axis(painter, plot)
+
+    def _draw_axis(self, painter: QPainter, plot: QRectF) -> None:
+        if self.end_s <= 0:
+            return
+        step = _nice_step(self.end_s / AXIS_TICKS)
+        digits = max(0, -int(math.floor(math.log10(step)))) if step < 1 else 0
+        tick = 0.0
+        while tick <= self.end_s + 1e-12:
+            x = self._x(plot, tick)
+            painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))
+            painter.drawText(QRectF(x - 40, plot.bottom() + 4, 80, self.height()),
+                             Qt.AlignmentFlag.AlignHCenter, f"{tick:.{digits}f} s")
+            tick += step
+
+    def bar_at(self, pos: QPointF) -> Bar | None:
+        for bar in self.bars:
+            if self.bar_rect(bar).contains(pos):
+                return bar
+        return None
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        bar = self.bar_at(event.position())
+        if bar is None:
+            QToolTip.hideText()
+            return
+        tip = bar.tooltip or (f"{bar.label}: {bar.start_s:.3f} s to {bar.end_s:.3f} s "
+                              f"({bar.end_s - bar.start_s:.3f} s)")
+        QToolTip.showText(event.globalPosition().toPoint(), tip, self)
