@@ -6,7 +6,6 @@ python.org): the per-thread TimelineView is the tool for dense state spans.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -14,7 +13,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEve
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from gilviz.ui.theme import thread_colour
-from gilviz.ui.timeline_view import AXIS_TICKS, _nice_step
+from gilviz.ui.time_axis import draw_time_axis
 
 
 @dataclass(frozen=True)
@@ -93,20 +92,7 @@ class GanttChart(QWidget):
                 painter.setPen(QColor("white"))
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, bar.label)
         painter.setPen(text)
-        self._draw_axis(painter, plot)
-
-    def _draw_axis(self, painter: QPainter, plot: QRectF) -> None:
-        if self.end_s <= 0:
-            return
-        step = _nice_step(self.end_s / AXIS_TICKS)
-        digits = max(0, -int(math.floor(math.log10(step)))) if step < 1 else 0
-        tick = 0.0
-        while tick <= self.end_s + 1e-12:
-            x = self._x(plot, tick)
-            painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))
-            painter.drawText(QRectF(x - 40, plot.bottom() + 4, 80, self.height()),
-                             Qt.AlignmentFlag.AlignHCenter, f"{tick:.{digits}f} s")
-            tick += step
+        draw_time_axis(painter, plot, 0.0, self.end_s, self.height())
 
     def bar_at(self, pos: QPointF) -> Bar | None:
         for bar in self.bars:

@@ -7,8 +7,6 @@ of the widget, not on how many spans a long 64-thread run produced.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -24,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from gilviz.core.timeline import Kind
+from gilviz.ui.time_axis import draw_time_axis
 
 Spans = list[tuple[str, list[tuple[float, float, Kind]]]]
 
@@ -38,7 +37,6 @@ KIND_COLOURS = {
 PAINT_ORDER = (Kind.DONE, Kind.IDLE, Kind.BLOCKED, Kind.WAITING, Kind.RUNNING)
 EMPTY = 255
 MIN_SPAN_S = 0.001
-AXIS_TICKS = 8
 
 
 def as_array(spans: list[tuple[float, float, Kind]]) -> np.ndarray:
@@ -188,19 +186,7 @@ class TimelineView(QWidget):
                 painter.drawText(QRectF(4, top, plot.left() - 8, lane_h),
                                  Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                                  name)
-        self._draw_axis(painter, plot, t0, t1)
-
-    def _draw_axis(self, painter: QPainter, plot: QRectF, t0: float, t1: float) -> None:
-        step = _nice_step((t1 - t0) / AXIS_TICKS)
-        digits = max(0, -math.floor(math.log10(step))) if step < 1 else 0
-        tick = math.ceil(t0 / step) * step
-        baseline = plot.bottom() + 2
-        while tick <= t1 + 1e-12:
-            x = plot.left() + (tick - t0) / (t1 - t0) * plot.width()
-            painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, baseline + 3))
-            painter.drawText(QRectF(x - 40, baseline + 2, 80, self.height() - baseline),
-                             Qt.AlignmentFlag.AlignHCenter, f"{tick:.{digits}f} s")
-            tick += step
+        draw_time_axis(painter, plot, t0, t1, self.height())
 
     # interaction ----------------------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -244,13 +230,3 @@ class TimelineView(QWidget):
                 return (f"{name}: {kind.name.lower()} from {start:.4f} s to {end:.4f} s "
                         f"({(end - start) * 1000:.2f} ms)")
         return f"{name}: nothing recorded at {t:.4f} s"
-
-
-def _nice_step(raw: float) -> float:
-    if raw <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(raw))
-    for multiple in (1, 2, 5, 10):
-        if raw <= multiple * power:
-            return multiple * power
-    return 10 * power
