@@ -24,7 +24,7 @@ from gilviz.core.telemetry import (
 MAX_LANES = 256
 NAME_BYTES = 48
 HEADER_CELLS = 8
-LANE_COUNT, ORIGIN_NS, STOP = 0, 1, 2
+LANE_COUNT, ORIGIN_NS, STOP, POKES = 0, 1, 2, 3
 
 
 class Board:
@@ -64,6 +64,12 @@ class Board:
 
     def stop_requested(self) -> bool:
         return self.ints[STOP] != 0
+
+    def poke(self) -> None:
+        self.ints[POKES] += 1  # only the window writes this cell
+
+    def pokes(self) -> int:
+        return self.ints[POKES]
 
     def allocate(self, name: str) -> tuple[memoryview, memoryview] | None:
         """Cells and mark ring for a new lane, or None when the board is full.

@@ -81,6 +81,9 @@ class EngineRun:
     def read_marks(self, index: int, start: int, end: int) -> list[int]:
         return self.board.read_marks(index, start, end)
 
+    def poke(self) -> None:
+        self.board.poke()
+
     def done(self) -> bool:
         self._drain()
         if self._result is not None:

@@ -298,6 +298,7 @@ class Probe:
         self._by_name: dict[str, Lane] = {}
         self._events: list[LogEvent] = []
         self._watches: dict[str, Callable[[], Any]] = {}
+        self._pokes = 0
         self._lock = threading.Lock()  # guards lane registration only, never the hot path
 
     def now(self) -> float:
@@ -342,6 +343,26 @@ class Probe:
         """Show a live value (a shared counter, say): `read` is called at each snapshot,
         by the reader, so the workload pays nothing for it. It must return plain data."""
         self._watches[name] = read
+
+    def poke(self) -> None:
+        """The lecturer pressed the lesson's button (e.g. "Set event")."""
+        if self.board is not None:
+            self.board.poke()
+        else:
+            self._pokes += 1
+
+    def pokes(self) -> int:
+        return self.board.pokes() if self.board is not None else self._pokes
+
+    def wait_for_poke(self, seen: int, timeout_s: float | None = None) -> bool:
+        """Wait until pokes() exceeds `seen`; False on timeout or Stop. Polls every 10 ms,
+        so it works the same when the button is pressed from another process."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while self.pokes() <= seen:
+            remaining = 0.01 if deadline is None else min(0.01, deadline - time.monotonic())
+            if remaining <= 0 or self.stop.wait(remaining):
+                return False
+        return True
 
     def record(self, thread: str, text: str) -> None:
         self._events.append(LogEvent(self.now(), thread, text))  # list.append is atomic

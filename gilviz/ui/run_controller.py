@@ -73,6 +73,9 @@ class QThreadRun:
     def read_marks(self, index: int, start: int, end: int) -> list[int]:
         return self.probe.read_marks(index, start, end)
 
+    def poke(self) -> None:
+        self.probe.poke()
+
     def done(self) -> bool:
         return self._orchestrator.isFinished()
 
@@ -138,6 +141,12 @@ class RunController(QObject):
     def stop(self) -> None:
         if self._run is not None:
             self._run.stop()
+
+    @Slot()
+    def poke(self) -> None:
+        """Press the running lesson's button (see Probe.wait_for_poke)."""
+        if self._run is not None:
+            self._run.poke()
 
     def shutdown(self, timeout_s: float = 2.0) -> bool:
         """Stop the run and wait for it to end; idempotent. False if it did not end in time."""

@@ -41,3 +41,11 @@ def test_a_full_board_still_counts_privately():
         thread.join()
     assert len(board.read_lanes()) == MAX_LANES
     assert len(probe.snapshot().lanes) == MAX_LANES + 2
+
+
+def test_pokes_cross_the_board():
+    board = Board.private()
+    probe = Probe(board=board)
+    board.poke()
+    assert probe.pokes() == 1
+    assert probe.wait_for_poke(0, timeout_s=0.1)

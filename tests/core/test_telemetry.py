@@ -144,3 +144,15 @@ def test_reuse_never_shares_a_lane_with_a_running_thread():
     thread.join()
     assert seen[0] is not first
     assert len(probe.snapshot().lanes) == 2
+
+
+def test_wait_for_poke_returns_once_poked_and_on_timeout():
+    probe = Probe()
+    assert probe.wait_for_poke(0, timeout_s=0.05) is False
+    threading.Timer(0.05, probe.poke).start()
+    assert probe.wait_for_poke(0, timeout_s=5) is True
+    assert probe.pokes() == 1
+    stop = StopToken()
+    stopped = Probe(stop)
+    threading.Timer(0.05, stop.set).start()
+    assert stopped.wait_for_poke(0) is False  # Stop ends the wait too
