@@ -39,6 +39,13 @@ def _child_pids() -> set[int]:
 
 
 @pytest.fixture(autouse=True)
+def private_settings(tmp_path, monkeypatch):
+    """Each test gets its own settings file: none touches the user's, none leaks into
+    the next test."""
+    monkeypatch.setenv("GILVIZ_SETTINGS", str(tmp_path / "gilviz-settings.ini"))
+
+
+@pytest.fixture(autouse=True)
 def no_leftovers():
     threads_before = _real_threads()
     children_before = _child_pids()

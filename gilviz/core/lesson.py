@@ -28,6 +28,9 @@ class Lesson:
     report: ReportFunction | None = None
     # The functions whose source the code view shows: exactly what runs.
     workload: tuple[Callable[..., Any], ...] = field(default=())
+    # Text that marks the code view's key lines for this lesson, beside the usual ones
+    # (start, join, locks, events, pools...).
+    key_code: tuple[str, ...] = ()
     # CPU-heavy lessons run in the isolated engine unless asked otherwise, so their
     # threads do not take the GIL from the window.
     prefers_isolated: bool = False

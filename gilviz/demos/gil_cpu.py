@@ -50,6 +50,7 @@ LESSON = Lesson(
     params=(THREADS, ITERATIONS, SWEEP),
     run=run,
     takeaway=takeaway,
+    key_code=("total += i * i % 7", "lane.tick("),
     workload=(crunch, run, compare),
     prefers_isolated=True,
 )

@@ -49,5 +49,6 @@ LESSON = Lesson(
     params=(THREADS, TASKS, WAIT, SWEEP),
     run=run,
     takeaway=takeaway,
+    key_code=("lane.sleep(wait_s)",),
     workload=(make_fetcher, run),
 )

@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -26,14 +27,17 @@ from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import LogEvent, Snapshot
 from gilviz.core.timeline import TimelineRecorder
+from gilviz.ui.code_view import CodeView
 from gilviz.ui.cpu_cores import CpuCoresView
 from gilviz.ui.event_log import EventLog
 from gilviz.ui.lanes_view import ThreadLanesView
 from gilviz.ui.panels import LessonPanel, panels_for
 from gilviz.ui.param_form import ParamForm
+from gilviz.ui.resources import lesson_notes
 from gilviz.ui.result_view import ResultView
 from gilviz.ui.run_controller import RunController
-from gilviz.ui.theme import TITLE_POINT_SIZE, WARN
+from gilviz.ui.settings import load_params, save_params
+from gilviz.ui.theme import BASE_POINT_SIZE, TITLE_POINT_SIZE, WARN
 from gilviz.ui.timeline_tab import TimelineTab
 
 log = logging.getLogger(__name__)
@@ -66,8 +70,9 @@ QPushButton#stopButton:enabled { background: #c62828; }
 
 
 class DemoPage(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings
         self.setStyleSheet(BUTTON_STYLE)
         self.lesson: Lesson | None = None
         self.last_result: RunResult | None = None
@@ -115,8 +120,15 @@ class DemoPage(QWidget):
         settings_layout.addWidget(self.reset_button)
 
         self.result_view = ResultView()
-        result_box = QGroupBox("Result")
-        QVBoxLayout(result_box).addWidget(self.result_view)
+        self.notes = QTextBrowser()
+        self.notes.setObjectName("notesView")
+        self.notes.setOpenExternalLinks(False)
+        self.code = CodeView()
+        self.info_tabs = QTabWidget()
+        self.info_tabs.setObjectName("infoTabs")
+        self.info_tabs.addTab(self.result_view, "Result")
+        self.info_tabs.addTab(self.notes, "Notes")
+        self.info_tabs.addTab(self.code, "Code")
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -126,7 +138,7 @@ class DemoPage(QWidget):
         QVBoxLayout(cores_box).addWidget(self.cores)
         left_layout.addWidget(settings)
         left_layout.addWidget(cores_box)
-        left_layout.addWidget(result_box, 1)
+        left_layout.addWidget(self.info_tabs, 1)
 
         self.lanes = ThreadLanesView()
         lanes_box = QGroupBox("Threads")
@@ -172,11 +184,16 @@ class DemoPage(QWidget):
         """Switch to a lesson; a run still going on for another lesson is stopped."""
         if self.lesson is not None and lesson.id == self.lesson.id:
             return
-        self.controller.stop()
+        self.leave()
         self.lesson = lesson
         self.title.setText(lesson.title)
         self.blurb.setText(lesson.blurb)
+        self.notes.setMarkdown(lesson_notes(lesson.id) or f"# {lesson.title}\n\n{lesson.blurb}")
+        self.code.show_lesson(lesson)
+        self.info_tabs.setCurrentWidget(self.notes)
         self.form.set_specs(lesson.params)
+        if self.settings is not None:
+            self.form.set_values(load_params(self.settings, lesson))
         self.in_gui_process.setChecked(default_placement(lesson) == IN_PROCESS)
         self._update_gil_note()
         self._replace_panels(panels_for(lesson.id))
@@ -189,6 +206,28 @@ class DemoPage(QWidget):
         self.result_view.show_idle()
         self.last_result = None
 
+    def leave(self) -> None:
+        """The page is about to show something else: keep its knobs, stop its run."""
+        self.remember_params()
+        self.controller.stop()
+
+    def remember_params(self) -> None:
+        if self.settings is not None and self.lesson is not None:
+            save_params(self.settings, self.lesson, self.form.values())
+
+    def set_point_size(self, points: int) -> None:
+        """Follow the window's zoom: fonts set explicitly do not follow the app's."""
+        title_font = QFont(self.title.font())
+        title_font.setPointSize(points + TITLE_POINT_SIZE - BASE_POINT_SIZE)
+        self.title.setFont(title_font)
+        for widget in (self.log, self.code.browser):
+            font = QFont(widget.font())
+            font.setPointSize(points)
+            widget.setFont(font)
+
+    def set_dark(self, dark: bool) -> None:
+        self.code.set_dark(dark)
+
     @Slot()
     def run(self) -> None:
         if self.lesson is None or self.controller.is_running():
@@ -196,18 +235,19 @@ class DemoPage(QWidget):
         try:
             params = resolve(self.lesson.params, self.form.values())
         except ParamError as exc:
-            self.result_view.show_problem(str(exc))
+            self._show_problem(str(exc))
             return
+        self.remember_params()
         placement = IN_PROCESS if self.in_gui_process.isChecked() else ISOLATED
         try:
             self.controller.start(self.lesson, params, placement)
             self._placement = placement
         except ParamError as exc:
-            self.result_view.show_problem(str(exc))
+            self._show_problem(str(exc))
             return
         except Exception as exc:  # e.g. the engine process could not be started
             log.exception("could not start %s", self.lesson.id)
-            self.result_view.show_problem(f"could not start the run: {exc}")
+            self._show_problem(f"could not start the run: {exc}")
             return
         self.lanes.clear()
         self.log.reset()
@@ -218,11 +258,16 @@ class DemoPage(QWidget):
         self.last_result = None
         self._shown_tenths = -1
         self.result_view.show_running(0.0)
+        self.info_tabs.setCurrentWidget(self.result_view)
         self._show_panels_for(params)
         for panel in self.panels:
             panel.run_started(params)
             if panel.focus_on_run and panel.applies_to(params):
                 self.tabs.setCurrentWidget(panel)
+
+    def _show_problem(self, message: str) -> None:
+        self.result_view.show_problem(message)
+        self.info_tabs.setCurrentWidget(self.result_view)
 
     def chrome_trace(self) -> dict[str, Any] | None:
         """The last run's timeline as Chrome trace JSON, or None before any run."""

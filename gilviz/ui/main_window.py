@@ -7,21 +7,30 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
     QWidget,
 )
 
-from gilviz.core.lesson import Lesson, Registry
+from gilviz.core.lesson import Registry
 from gilviz.ui.demo_page import DemoPage
+from gilviz.ui.intro_page import IntroPage
 from gilviz.ui.latency_meter import LatencyMeter
-from gilviz.ui.navigator import LessonNavigator
+from gilviz.ui.navigator import CHAPTER, LESSON, LessonNavigator
+from gilviz.ui.presenter import PresenterKeys, apply_theme, clamp_zoom, point_size
+from gilviz.ui.resources import chapter_notes, opening_notes
+from gilviz.ui.settings import open_settings
 
 WINDOW_TITLE = "gilviz: Python threads and the GIL, live"
 
@@ -35,32 +44,149 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle(WINDOW_TITLE)
         self.registry = registry
+        self.settings = open_settings()
         self.navigator = LessonNavigator(registry)
-        self.page = DemoPage()
+        self.page = DemoPage(self.settings)
+        self.intro = IntroPage()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.intro)
+        self.pages.addWidget(self.page)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.navigator)
-        splitter.addWidget(self.page)
+        splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([270, 1010])
         self.setCentralWidget(splitter)
 
         self.position = QLabel()
-        self.statusBar().addWidget(self.position)
+        self.position.setObjectName("position")
+        self.chapter_label = QLabel()
+        self.statusBar().addWidget(self.chapter_label)
         self.latency_meter = LatencyMeter()
         self.statusBar().addPermanentWidget(self.latency_meter)
 
+        self.zoom = clamp_zoom(int(self.settings.value("zoom", 0)))
+        self.dark = str(self.settings.value("theme", "light")) == "dark"
+        self._build_toolbar()
         self._build_menu()
-        self.navigator.lessonChosen.connect(self._show_lesson)
-        self.navigator.select(next(iter(registry)).id)
+        self.presenter_keys = PresenterKeys(self, {
+            "next": self.next_page, "previous": self.previous_page,
+            "run": self.page.run, "stop": self.page.stop,
+            "full_screen": self.toggle_full_screen,
+            "zoom_in": lambda: self.set_zoom(self.zoom + 1),
+            "zoom_out": lambda: self.set_zoom(self.zoom - 1),
+            "zoom_reset": lambda: self.set_zoom(0),
+        })
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.presenter_keys)
+        self.navigator.pageChosen.connect(self._show_page)
+        self.set_dark(self.dark)
+        self.set_zoom(self.zoom)
+        self._restore_place()
         self._shut_down = False
 
-    @Slot(object)
-    def _show_lesson(self, lesson: Lesson) -> None:
-        self.page.show_lesson(lesson)
-        ids = [each.id for each in self.registry]
-        self.position.setText(
-            f"Lesson {ids.index(lesson.id) + 1} of {len(ids)} · {lesson.chapter}"
-        )
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Presenter")
+        bar.setObjectName("presenterBar")
+        bar.setMovable(False)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        for text, tip, slot in (
+            ("◀ Previous", "Previous page (Page Up, Left)", self.previous_page),
+            ("Next ▶", "Next page (Page Down, Right)", self.next_page),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+            if text.startswith("◀"):
+                bar.addWidget(self.position)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        hint = QLabel("Space/F5 run · Esc stop · F11 full screen · Ctrl+= / Ctrl+- zoom")
+        hint.setObjectName("keysHint")
+        bar.addWidget(hint)
+
+    def _restore_place(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        kind, _, key = str(self.settings.value("page", "")).partition(":")
+        try:
+            if kind == LESSON and key in self.navigator.lesson_ids():
+                self.navigator.select(key)
+                return
+            if kind == CHAPTER:
+                self.navigator.select_chapter(key)
+                return
+        except KeyError:
+            pass
+        self.navigator.select_opening()
+
+    # pages ------------------------------------------------------------------------
+    @Slot(str, str)
+    def _show_page(self, kind: str, key: str) -> None:
+        self.settings.setValue("page", f"{kind}:{key}")
+        ids = [lesson.id for lesson in self.registry]
+        if kind == LESSON:
+            lesson = self.registry.get(key)
+            self.page.show_lesson(lesson)
+            self.pages.setCurrentWidget(self.page)
+            self.position.setText(f"  {ids.index(key) + 1} / {len(ids)}  ")
+            self.chapter_label.setText(lesson.chapter)
+            return
+        self.page.leave()
+        if kind == CHAPTER:
+            lessons = [lesson for lesson in self.registry if lesson.chapter == key]
+            first = ids.index(lessons[0].id) + 1 if lessons else 1
+            self.intro.show_text(chapter_notes(key) or f"# {key}", lessons, first)
+            self.chapter_label.setText(key)
+        else:
+            self.intro.show_text(opening_notes() or "# gilviz")
+            self.chapter_label.setText("Before the demos")
+        self.pages.setCurrentWidget(self.intro)
+        self.position.setText(f"  - / {len(ids)}  ")
+
+    @Slot()
+    def next_page(self) -> None:
+        self.navigator.step(+1)
+
+    @Slot()
+    def previous_page(self) -> None:
+        self.navigator.step(-1)
+
+    # presentation -----------------------------------------------------------------
+    @Slot()
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def set_zoom(self, steps: int) -> None:
+        """Scale the whole interface: every font follows the application's."""
+        self.zoom = clamp_zoom(steps)
+        self.settings.setValue("zoom", self.zoom)
+        points = point_size(self.zoom)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            font = app.font()
+            font.setPointSize(points)
+            app.setFont(font)
+        self.page.set_point_size(points)
+        self.intro.set_point_size(points)
+
+    def set_dark(self, dark: bool) -> None:
+        self.dark = dark
+        self.settings.setValue("theme", "dark" if dark else "light")
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, dark)
+        self.page.set_dark(dark)
+        if hasattr(self, "dark_action"):
+            self.dark_action.setChecked(dark)
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
@@ -78,6 +204,22 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
+
+        view = self.menuBar().addMenu("&View")
+        self.dark_action = QAction("Dark theme", self)
+        self.dark_action.setCheckable(True)
+        self.dark_action.setChecked(self.dark)
+        self.dark_action.toggled.connect(self.set_dark)
+        view.addAction(self.dark_action)
+        for text, keys, slot in (
+            ("Zoom in", "Ctrl+=", lambda: self.set_zoom(self.zoom + 1)),
+            ("Zoom out", "Ctrl+-", lambda: self.set_zoom(self.zoom - 1)),
+            ("Actual size", "Ctrl+0", lambda: self.set_zoom(0)),
+            ("Full screen", "F11", self.toggle_full_screen),
+        ):
+            action = QAction(f"{text}\t{keys}", self)  # keys handled by PresenterKeys
+            action.triggered.connect(slot)
+            view.addAction(action)
 
     # exports: the ask_* slots pick a file, the export_* methods write it (and are tested)
     def export_trace(self, path: Path) -> None:
@@ -132,6 +274,12 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.presenter_keys)
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.page.remember_params()
+        self.settings.sync()
         self.latency_meter.stop()
         self.page.shutdown()
 

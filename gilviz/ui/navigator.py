@@ -1,4 +1,8 @@
-"""The lesson navigator: chapters of the lecture, lessons inside, in teaching order."""
+"""The lesson navigator: an opening page, the lecture's chapters, lessons inside them.
+
+Its items, top to bottom, are also the order Page Down walks through: opening, chapter
+intro, the chapter's lessons, next chapter intro, ...
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,16 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from gilviz.core.lesson import Lesson, Registry
+from gilviz.core.lesson import Registry
 
-LESSON_ROLE = Qt.ItemDataRole.UserRole
+KIND_ROLE = Qt.ItemDataRole.UserRole
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+LESSON_ROLE = KEY_ROLE  # kept for callers that look a lesson's id up on its item
+OPENING, CHAPTER, LESSON = "opening", "chapter", "lesson"
 
 
 class LessonNavigator(QTreeWidget):
-    lessonChosen = Signal(object)  # Lesson
+    pageChosen = Signal(str, str)  # kind (opening / chapter / lesson), key
 
     def __init__(self, registry: Registry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -21,25 +28,39 @@ class LessonNavigator(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setIndentation(14)
         self._items: dict[str, QTreeWidgetItem] = {}
+        self._chapters: dict[str, QTreeWidgetItem] = {}
+        opening = self._item(None, "Start here: processes, threads, cores", OPENING, "intro")
+        opening.setFont(0, self._bold(opening))
         number = 0
         for chapter, lessons in registry.chapters():
-            head = QTreeWidgetItem([chapter])
-            head.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            font = QFont(head.font(0))
-            font.setBold(True)
-            head.setFont(0, font)
-            head.setToolTip(0, chapter)
-            self.addTopLevelItem(head)
+            head = self._item(None, chapter, CHAPTER, chapter)
+            head.setFont(0, self._bold(head))
+            self._chapters[chapter] = head
             for lesson in lessons:
                 number += 1
-                item = QTreeWidgetItem([f"{number}. {lesson.title}"])
-                item.setData(0, LESSON_ROLE, lesson.id)
+                item = self._item(head, f"{number}. {lesson.title}", LESSON, lesson.id)
                 item.setToolTip(0, f"{lesson.title} ({lesson.id})\n{lesson.blurb}")
-                head.addChild(item)
                 self._items[lesson.id] = item
         self.expandAll()
-        self._registry = registry
         self.currentItemChanged.connect(self._on_current_changed)
+
+    def _item(self, parent: QTreeWidgetItem | None, text: str, kind: str,
+              key: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([text])
+        item.setData(0, KIND_ROLE, kind)
+        item.setData(0, KEY_ROLE, key)
+        item.setToolTip(0, text)
+        if parent is None:
+            self.addTopLevelItem(item)
+        else:
+            parent.addChild(item)
+        return item
+
+    @staticmethod
+    def _bold(item: QTreeWidgetItem) -> QFont:
+        font = QFont(item.font(0))
+        font.setBold(True)
+        return font
 
     def lesson_ids(self) -> list[str]:
         return list(self._items)
@@ -47,13 +68,38 @@ class LessonNavigator(QTreeWidget):
     def select(self, lesson_id: str) -> None:
         self.setCurrentItem(self._items[lesson_id])
 
+    def select_chapter(self, chapter: str) -> None:
+        self.setCurrentItem(self._chapters[chapter])
+
+    def select_opening(self) -> None:
+        self.setCurrentItem(self.topLevelItem(0))
+
     def current_lesson_id(self) -> str | None:
         item = self.currentItem()
-        return item.data(0, LESSON_ROLE) if item is not None else None
+        if item is None or item.data(0, KIND_ROLE) != LESSON:
+            return None
+        return item.data(0, KEY_ROLE)
+
+    def _walk(self) -> list[QTreeWidgetItem]:
+        items = []
+        for i in range(self.topLevelItemCount()):
+            top = self.topLevelItem(i)
+            items.append(top)
+            items.extend(top.child(j) for j in range(top.childCount()))
+        return items
+
+    def step(self, delta: int) -> bool:
+        """Move to the next (+1) or previous (-1) page; False at either end."""
+        items = self._walk()
+        current = self.currentItem()
+        index = items.index(current) if current in items else -1
+        target = index + delta
+        if not 0 <= target < len(items):
+            return False
+        self.setCurrentItem(items[target])
+        return True
 
     @Slot(QTreeWidgetItem, QTreeWidgetItem)
     def _on_current_changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
-        lesson_id = current.data(0, LESSON_ROLE) if current is not None else None
-        if lesson_id:
-            lesson: Lesson = self._registry.get(lesson_id)
-            self.lessonChosen.emit(lesson)
+        if current is not None:
+            self.pageChosen.emit(current.data(0, KIND_ROLE), current.data(0, KEY_ROLE))

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTreeWidget,
     QWidget,
 )
 
@@ -27,15 +26,9 @@ def find(window: QWidget, cls: type, name: str) -> Any:
 
 
 def choose_lesson(window: MainWindow, lesson_id: str) -> None:
-    tree: QTreeWidget = find(window, QTreeWidget, "demoList")
-    for i in range(tree.topLevelItemCount()):
-        chapter = tree.topLevelItem(i)
-        for j in range(chapter.childCount()):
-            item = chapter.child(j)
-            if item.data(0, Qt.ItemDataRole.UserRole) == lesson_id:
-                tree.setCurrentItem(item)
-                return
-    raise AssertionError(f"lesson {lesson_id} not in the navigator")
+    assert lesson_id in window.navigator.lesson_ids(), f"lesson {lesson_id} not listed"
+    window.navigator.select(lesson_id)
+    assert window.page.lesson is not None and window.page.lesson.id == lesson_id
 
 
 def set_param(window: QWidget, name: str, value: Any) -> None:
