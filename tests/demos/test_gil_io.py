@@ -6,7 +6,7 @@ from tests.demos.helpers import run_lesson
 @pytest.mark.parametrize("threads", [2, 8, 32])
 def test_waiting_threads_overlap_nearly_linearly(threads):
     best = None
-    for _ in range(2):  # a busy machine only slows the threads down: best of two
+    for _ in range(3):  # a busy machine only slows the threads down: best of three
         outcome, _ = run_lesson("gil-io", threads=threads, tasks=32, wait_s=0.05)
         result = outcome.result
         assert result["sequential_s"] >= 32 * 0.05
