@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from gilviz.demos import REGISTRY
@@ -46,9 +46,5 @@ def build_window() -> MainWindow:
 def run_window(argv: Sequence[str] = ()) -> int:
     app = application(argv)
     window = build_window()
-    screen = QGuiApplication.primaryScreen()
-    if screen is not None:
-        available = screen.availableGeometry()
-        window.resize(min(1280, available.width()), min(800, available.height()))
     window.show()
     return app.exec()

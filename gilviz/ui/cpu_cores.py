@@ -32,7 +32,7 @@ class CpuCoresView(QWidget):
         self._timer.start()
 
     def sizeHint(self) -> QSize:
-        return QSize(200, QFontMetrics(self.font()).height() * 4)
+        return QSize(200, int(QFontMetrics(self.font()).height() * 3.2))
 
     def stop(self) -> None:
         self._timer.stop()

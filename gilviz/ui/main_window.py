@@ -8,17 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QToolBar,
     QToolButton,
     QWidget,
 )
@@ -46,6 +45,7 @@ class MainWindow(QMainWindow):
         self.registry = registry
         self.settings = open_settings()
         self.navigator = LessonNavigator(registry)
+        self.navigator.setMinimumWidth(230)
         self.page = DemoPage(self.settings)
         self.intro = IntroPage()
         self.pages = QStackedWidget()
@@ -87,10 +87,12 @@ class MainWindow(QMainWindow):
         self._shut_down = False
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Presenter")
-        bar.setObjectName("presenterBar")
-        bar.setMovable(False)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        """Previous / position / Next in the menu bar's corner: no extra row of height."""
+        corner = QWidget()
+        row = QHBoxLayout(corner)
+        row.setContentsMargins(0, 0, 6, 0)
+        keys = "Page Down/Up or arrows: next/previous · Space/F5: run · Esc: stop · " \
+               "F11: full screen · Ctrl+= / Ctrl+- / Ctrl+0: zoom"
         for text, tip, slot in (
             ("◀ Previous", "Previous page (Page Up, Left)", self.previous_page),
             ("Next ▶", "Next page (Page Down, Right)", self.next_page),
@@ -99,20 +101,21 @@ class MainWindow(QMainWindow):
             button.setText(text)
             button.setToolTip(tip)
             button.clicked.connect(slot)
-            bar.addWidget(button)
+            row.addWidget(button)
             if text.startswith("◀"):
-                bar.addWidget(self.position)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        hint = QLabel("Space/F5 run · Esc stop · F11 full screen · Ctrl+= / Ctrl+- zoom")
-        hint.setObjectName("keysHint")
-        bar.addWidget(hint)
+                row.addWidget(self.position)
+        self.position.setToolTip(keys)
+        self._corner = corner  # keep it alive: the menu bar does not take ownership
+        self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
 
     def _restore_place(self) -> None:
         geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(QByteArray(geometry))
+        if not (isinstance(geometry, QByteArray | bytes)
+                and self.restoreGeometry(QByteArray(geometry))):
+            screen = QGuiApplication.primaryScreen()
+            if screen is not None:
+                available = screen.availableGeometry()
+                self.resize(min(1280, available.width()), min(800, available.height()))
         kind, _, key = str(self.settings.value("page", "")).partition(":")
         try:
             if kind == LESSON and key in self.navigator.lesson_ids():
@@ -184,6 +187,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, dark)
+        # Widgets styled by a style sheet keep the palette they were polished with:
+        # setting the sheet again repolishes them in the new colours.
+        self.page.setStyleSheet(self.page.styleSheet())
         self.page.set_dark(dark)
         if hasattr(self, "dark_action"):
             self.dark_action.setChecked(dark)

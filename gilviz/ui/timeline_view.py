@@ -78,7 +78,7 @@ class TimelineView(QWidget):
         super().__init__(parent)
         self.setObjectName("timeline")
         self.setMouseTracking(True)
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(80)
         self.spans: Spans = []
         self._arrays: list[np.ndarray] = []  # each lane's spans as numpy rows, kept across
         self.end_s = 0.0

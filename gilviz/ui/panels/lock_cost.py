@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gilviz.core.runner import RunResult
@@ -52,7 +52,7 @@ class CostBars(QWidget):
             top = row * row_h + 4
             colour = QColor(BAD if lost else GOOD)
             outcome = f"{lost:,} lost" if lost else "exact"
-            painter.setPen(QColor("#222"))
+            painter.setPen(self.palette().color(QPalette.ColorRole.Text))
             painter.drawText(QRectF(4, top, room, text_h), Qt.AlignmentFlag.AlignVCenter,
                              f"{label}: ")
             label_w = QFontMetrics(self.font()).horizontalAdvance(f"{label}: ")

@@ -62,7 +62,7 @@ def _caption(text: str) -> QLabel:
     font = QFont(label.font())
     font.setPointSize(CAPTION_POINT_SIZE)
     label.setFont(font)
-    label.setStyleSheet("color: #555")
+    label.setStyleSheet("color: palette(placeholder-text)")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
 
@@ -81,11 +81,11 @@ class CounterPanel(LessonPanel):
         self.phase.setObjectName("counterPhase")
         self.counter = BigNumber("#1565c0")
         self.counter.setObjectName("sharedCounter")
-        self.done = BigNumber("#444")
+        self.done = BigNumber("palette(text)")
         self.done.setObjectName("incrementsDone")
-        self.expected = BigNumber("#444")
+        self.expected = BigNumber("palette(text)")
         self.expected.setObjectName("expectedTotal")
-        self.verdict = BigNumber("#444")
+        self.verdict = BigNumber("palette(text)")
         self.verdict.setObjectName("lostUpdates")
         grid = QGridLayout()
         cells = ((self.counter, "shared counter"), (self.expected, "expected total"),
@@ -106,7 +106,7 @@ class CounterPanel(LessonPanel):
     def run_started(self, params: dict[str, Any]) -> None:
         for label in (self.counter, self.done, self.expected, self.verdict):
             label.setText(PLACEHOLDER)
-        self.verdict.setStyleSheet("color: #444")
+        self.verdict.setStyleSheet("color: palette(text)")
         self.verdict_caption.setText("lost updates")
         self.phase.setText("")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -99,7 +99,7 @@ class ReplayCanvas(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if not self.steps:
-            painter.setPen(QColor("#777"))
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
                              "No recorded race yet.")
             return
@@ -123,7 +123,7 @@ class ReplayCanvas(QWidget):
             rect = self.box(index, first)
             painter.setOpacity(1.0 if index <= self.current else FUTURE_OPACITY)
             painter.setFont(small)
-            painter.setPen(QColor("#888"))
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(QRectF(rect.left(), 0, rect.width(), header),
                              Qt.AlignmentFlag.AlignCenter, str(index + 1))
             self._draw_step(painter, step, rect)
@@ -131,7 +131,7 @@ class ReplayCanvas(QWidget):
 
         current = self.steps[self.current]
         if self.current in shown:
-            painter.setPen(QPen(QColor("black"), 3))
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text), 3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(self.box(self.current, first).adjusted(-2, -2, 2, 2), 7, 7)
             painter.setPen(QPen(QColor(BAD), 2.5))
@@ -200,7 +200,7 @@ class ReplayPanel(LessonPanel):
         self.status.setObjectName("replayStatus")
         legend = QLabel("R: reads counter into tmp · W: writes tmp + 1 · "
                         f"<span style='color:{BAD}'><b>red</b></span>: overwritten, lost")
-        legend.setStyleSheet("color: #555")
+        legend.setStyleSheet("color: palette(placeholder-text)")
         legend.setWordWrap(True)
         self.status.setWordWrap(True)
         controls = QHBoxLayout()
