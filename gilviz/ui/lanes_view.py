@@ -6,7 +6,15 @@ Painting rows ourselves (instead of a widget per row) keeps 64 threads at 30 Hz 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtGui import (
+    QFont,
+    QFontInfo,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
 
 from gilviz.core.telemetry import LaneSnapshot, Snapshot, State
@@ -63,7 +71,11 @@ class _LanesCanvas(QWidget):
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setFont(self.font())
+        # A pixmap may have another DPI than the screen: fix the font in pixels, so the
+        # text comes out as large as the widget's metrics measured it.
+        font = QFont(self.font())
+        font.setPixelSize(QFontInfo(self.font()).pixelSize())
+        painter.setFont(font)
         painter.setPen(self.palette().color(QPalette.ColorRole.Text))
         painter.drawText(QRectF(8, 0, name_w, row_h), Qt.AlignmentFlag.AlignVCenter, name)
         chip = QRectF(8 + name_w, row_h * 0.18, chip_w, row_h * 0.64)
