@@ -30,19 +30,11 @@ class Run(Protocol):
     def close(self, timeout_s: float = 2.0) -> bool: ...
 
 
-class InProcessRun:
-    """The lesson's main runs in a plain non-daemon Python thread of this process."""
+class ProbeRun:
+    """What every run in this process shares: its Probe answers for it."""
 
-    def __init__(self, lesson: Lesson, params: dict[str, Any]) -> None:
+    def __init__(self) -> None:
         self.probe = Probe()
-        self._outcome: list[RunResult] = []
-        self._thread = threading.Thread(
-            target=lambda: self._outcome.append(execute(lesson, params, self.probe)),
-            name=f"gilviz-run-{lesson.id}", daemon=False,
-        )
-
-    def start(self) -> None:
-        self._thread.start()
 
     def stop(self) -> None:
         self.probe.stop.set()
@@ -55,6 +47,21 @@ class InProcessRun:
 
     def poke(self) -> None:
         self.probe.poke()
+
+
+class InProcessRun(ProbeRun):
+    """The lesson's main runs in a plain non-daemon Python thread of this process."""
+
+    def __init__(self, lesson: Lesson, params: dict[str, Any]) -> None:
+        super().__init__()
+        self._outcome: list[RunResult] = []
+        self._thread = threading.Thread(
+            target=lambda: self._outcome.append(execute(lesson, params, self.probe)),
+            name=f"gilviz-run-{lesson.id}", daemon=False,
+        )
+
+    def start(self) -> None:
+        self._thread.start()
 
     def done(self) -> bool:
         return not self._thread.is_alive()

@@ -17,9 +17,9 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from gilviz.core.engine import EngineRun
 from gilviz.core.lesson import Lesson
-from gilviz.core.placement import ISOLATED, Run, check_placement
+from gilviz.core.placement import ISOLATED, ProbeRun, Run, check_placement
 from gilviz.core.runner import RunResult, execute
-from gilviz.core.telemetry import Probe, Snapshot
+from gilviz.core.telemetry import Probe
 
 POLL_MS = 33
 REAP_MS = 100
@@ -54,27 +54,15 @@ class _Orchestrator(QThread):
         self.result = execute(self._lesson, self._params, self._probe)
 
 
-class QThreadRun:
+class QThreadRun(ProbeRun):
     """A run in the window's process, with the same interface as the isolated EngineRun."""
 
     def __init__(self, lesson: Lesson, params: dict[str, Any]) -> None:
-        self.probe = Probe()
+        super().__init__()
         self._orchestrator = _Orchestrator(lesson, params, self.probe)
 
     def start(self) -> None:
         self._orchestrator.start()
-
-    def stop(self) -> None:
-        self.probe.stop.set()
-
-    def snapshot(self, events_from: int = 0) -> Snapshot:
-        return self.probe.snapshot(events_from)
-
-    def read_marks(self, index: int, start: int, end: int) -> list[int]:
-        return self.probe.read_marks(index, start, end)
-
-    def poke(self) -> None:
-        self.probe.poke()
 
     def done(self) -> bool:
         return self._orchestrator.isFinished()

