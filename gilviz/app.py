@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from gilviz.ui.main_window import MainWindow
 
 CLI_COMMANDS = {"list", "run", "-h", "--help"}
+DESKTOP_OPTIONS = {"--install-desktop", "--uninstall-desktop"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gilviz.ui.bench import main as bench_main
 
         return bench_main(args[1:])
+    if args and args[0] in DESKTOP_OPTIONS:
+        from gilviz.desktop import main as desktop_main
+
+        return desktop_main(args)
     from gilviz.ui.application import run_window
 
     return run_window(args)
