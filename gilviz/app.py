@@ -31,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gilviz.desktop import main as desktop_main
 
         return desktop_main(args)
+    if args and args[0] == "--self-test":
+        from gilviz.ui.self_test import main as self_test_main
+
+        return self_test_main(args[1:])
     from gilviz.ui.application import run_window
 
     return run_window(args)
