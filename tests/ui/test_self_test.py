@@ -44,13 +44,14 @@ def test_self_test_passes_and_leaves_nothing_running(how):
 
 
 def test_a_timeout_fails_with_one_line_and_leaves_nothing_running():
+    # 1 ms: the deadline fires before the window can even be shown, every time.
     started = time.monotonic()
-    proc, mark = self_test(COMMANDS["python -m gilviz"], "--timeout", "0.4")
+    proc, mark = self_test(COMMANDS["python -m gilviz"], "--timeout", "0.001")
     assert time.monotonic() - started < 30
     assert proc.returncode == 1
     reasons = [line for line in proc.stderr.splitlines() if "self-test" in line]
-    assert len(reasons) == 1, proc.stderr
-    assert reasons[0].startswith("gilviz self-test failed: timed out after 0.4 s while ")
+    assert reasons == [
+        "gilviz self-test failed: timed out after 0.001 s while opening the window"]
     assert "passed" not in proc.stdout
     assert leftovers(mark) == []
 
