@@ -6,6 +6,7 @@ on machines without a display.
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -18,6 +19,11 @@ DESKTOP_OPTIONS = {"--install-desktop", "--uninstall-desktop"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # In a frozen bundle every spawned child (the isolated engine, a process-pool worker,
+    # multiprocessing's resource tracker) re-runs this executable with arguments of its
+    # own: freeze_support() runs that child's work and exits before anything below.
+    # From source it does nothing.
+    multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in CLI_COMMANDS:
         from gilviz.cli import main as cli_main
