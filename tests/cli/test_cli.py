@@ -123,3 +123,10 @@ def test_bad_input_is_one_line_on_stderr_and_exit_2(args, message):
     assert proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert message in proc.stderr
+
+
+def test_help_names_the_window_options():
+    proc = gilviz("--help")
+    assert proc.returncode == 0
+    for option in ("--self-test", "--install-desktop", "--uninstall-desktop", "bench"):
+        assert option in proc.stdout
