@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from gilviz import desktop
+from tests.processes import leftovers, marked_env
 from tests.test_resources import png_size
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +68,19 @@ def test_install_writes_a_launcher_that_starts_this_environment(tmp_path):
         assert png_size(hicolor / f"{size}x{size}" / "apps" / "gilviz.png") == (size, size)
     assert (hicolor / "scalable" / "apps" / "gilviz.svg").read_bytes() == (
         ROOT / "resources" / "icon.svg").read_bytes()
+
+
+def test_the_launcher_command_starts_a_working_gilviz(tmp_path):
+    """What the menu runs on a double-click, run here with --self-test, offscreen."""
+    data = tmp_path / "data"
+    assert run_gilviz("--install-desktop", data, tmp_path).returncode == 0
+    command = shlex.split(read_entry(data / "applications" / "gilviz.desktop")["Exec"])
+    env, mark = marked_env(QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([*command, "--self-test"], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "gilviz self-test: passed" in proc.stdout
+    assert leftovers(mark) == []
 
 
 def test_uninstall_removes_exactly_what_install_added(tmp_path):
