@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(BUILD_TIMEOUT_S + 300)]
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    """A fresh build into a temporary folder (a cold PyInstaller cache, as in CI)."""
+def bundle(tmp_path_factory) -> Iterator[Path]:
+    """A fresh build into a temporary folder (a cold PyInstaller cache, as in CI),
+    deleted afterwards: it is over 200 MiB and pytest keeps its last few temp folders."""
     out = tmp_path_factory.mktemp("bundle")
     started = time.monotonic()
     proc = subprocess.run(
@@ -37,7 +39,8 @@ def bundle(tmp_path_factory) -> Path:
     print(f"bundle built in {time.monotonic() - started:.0f} s")
     exe = out / "dist" / "gilviz" / ("gilviz.exe" if os.name == "nt" else "gilviz")
     assert exe.is_file()
-    return exe
+    yield exe
+    shutil.rmtree(out, ignore_errors=True)
 
 
 def bare_env(**extra: str) -> tuple[dict[str, str], str]:
