@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -164,9 +165,18 @@ def test_a_manifest_cannot_point_outside_the_data_folder(tmp_path):
 def test_a_wheel_install_finds_its_resources_and_installs_a_launcher(tmp_path):
     """A plain (non-editable) install carries resources/ as data files under sys.prefix;
     the launcher then starts that environment's own `gilviz` script. Needs no Qt."""
+    # Built from a copy: setuptools builds in the source tree and would leave build/ there.
+    source = tmp_path / "source"
+    for name in ("pyproject.toml", "README.md", "gilviz", "resources"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            source.mkdir(exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
-                    str(wheels), str(ROOT)], check=True, capture_output=True, timeout=240)
+                    str(wheels), str(source)], check=True, capture_output=True, timeout=240)
     (wheel,) = wheels.glob("gilviz-*.whl")
     env_dir = tmp_path / "env"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True)
