@@ -6,6 +6,7 @@ on machines without a display.
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -14,9 +15,15 @@ if TYPE_CHECKING:
     from gilviz.ui.main_window import MainWindow
 
 CLI_COMMANDS = {"list", "run", "-h", "--help"}
+DESKTOP_OPTIONS = {"--install-desktop", "--uninstall-desktop"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # In a frozen bundle every spawned child (the isolated engine, a process-pool worker,
+    # multiprocessing's resource tracker) re-runs this executable with arguments of its
+    # own: freeze_support() runs that child's work and exits before anything below.
+    # From source it does nothing.
+    multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in CLI_COMMANDS:
         from gilviz.cli import main as cli_main
@@ -26,6 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gilviz.ui.bench import main as bench_main
 
         return bench_main(args[1:])
+    if args and args[0] in DESKTOP_OPTIONS:
+        from gilviz.desktop import main as desktop_main
+
+        return desktop_main(args)
+    if args and args[0] == "--self-test":
+        from gilviz.ui.self_test import main as self_test_main
+
+        return self_test_main(args[1:])
     from gilviz.ui.application import run_window
 
     return run_window(args)

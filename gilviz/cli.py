@@ -20,6 +20,12 @@ from gilviz.demos import REGISTRY
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 POLL_S = 0.05
+WINDOW_USAGE = """without a command, gilviz opens the window. Also:
+  gilviz --self-test [--timeout S]   check this machine: the window, a lesson in its
+                                     process and one in the isolated engine; exit 0 or 1
+  gilviz --install-desktop           add gilviz to this user's application menu
+  gilviz --uninstall-desktop         remove what --install-desktop added
+  gilviz bench [--quick]             measure the window's responsiveness under load"""
 
 
 class UsageError(Exception):
@@ -32,7 +38,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gilviz", description="Live demos of Python threads and the GIL.")
+    parser = _Parser(prog="gilviz", description="Live demos of Python threads and the GIL.",
+                     epilog=WINDOW_USAGE, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     listing = commands.add_parser("list", help="list the lessons in lecture order")

@@ -27,13 +27,13 @@ from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import LogEvent, Snapshot
 from gilviz.core.timeline import TimelineRecorder
+from gilviz.notes import lesson_notes
 from gilviz.ui.code_view import CodeView
 from gilviz.ui.cpu_cores import CpuCoresView
 from gilviz.ui.event_log import EventLog
 from gilviz.ui.lanes_view import ThreadLanesView
 from gilviz.ui.panels import LessonPanel, panels_for
 from gilviz.ui.param_form import ParamForm
-from gilviz.ui.resources import lesson_notes
 from gilviz.ui.result_view import ResultView
 from gilviz.ui.run_controller import RunController
 from gilviz.ui.settings import load_params, save_params

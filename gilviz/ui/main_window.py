@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from gilviz.core.lesson import Registry
+from gilviz.notes import chapter_notes, opening_notes
 from gilviz.ui.demo_page import DemoPage
 from gilviz.ui.intro_page import IntroPage
 from gilviz.ui.latency_meter import LatencyMeter
 from gilviz.ui.navigator import CHAPTER, LESSON, LessonNavigator
 from gilviz.ui.presenter import PresenterKeys, apply_theme, clamp_zoom, point_size
-from gilviz.ui.resources import chapter_notes, opening_notes
 from gilviz.ui.settings import open_settings
 
 WINDOW_TITLE = "gilviz: Python threads and the GIL, live"

@@ -139,3 +139,10 @@ def test_trace_file_has_one_track_per_thread(tmp_path, placement):
     assert all(e["dur"] >= 0 for e in timed if e["ph"] == "X")
     blocked = [e for e in timed if e["name"] == "blocked"]
     assert sum(e["dur"] for e in blocked) > 3 * 2 * 0.05 * 1e6 * 0.8  # the workers' sleeps
+
+
+def test_help_names_the_window_options():
+    proc = gilviz("--help")
+    assert proc.returncode == 0
+    for option in ("--self-test", "--install-desktop", "--uninstall-desktop", "bench"):
+        assert option in proc.stdout

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from gilviz.app import build_window
 from gilviz.demos import REGISTRY
+from gilviz.notes import chapter_notes, lesson_notes, opening_notes
 from gilviz.ui.code_view import key_lines, lesson_source
-from gilviz.ui.resources import chapter_notes, lesson_notes, opening_notes
 from tests.ui.helpers import choose_lesson, find, set_param
 
 
