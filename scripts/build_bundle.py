@@ -63,6 +63,9 @@ def pyinstaller_args(dist: Path, work: Path) -> list[str]:
         "--distpath", str(dist), "--workpath", str(work), "--specpath", str(work),
         # Resources land in the bundle's sys._MEIPASS/resources (gilviz/resources.py).
         "--add-data", f"{ROOT / 'resources'}{os.pathsep}resources",
+        # The lessons' source files too: the code view reads them with inspect, which
+        # needs the .py beside the frozen module.
+        "--add-data", f"{ROOT / 'gilviz' / 'demos'}{os.pathsep}gilviz/demos",
         "--paths", str(ROOT),
         "--log-level", "WARN",
     ]

@@ -135,3 +135,10 @@ def test_settings_survive_a_restart(qtbot):
         second.set_zoom(0)
         second.set_dark(False)
         second.close()
+
+
+def test_code_view_says_so_when_a_build_has_no_source():
+    from dataclasses import replace
+
+    lesson = replace(REGISTRY.get("thread-join"), workload=(len,))
+    assert "not part of this build" in lesson_source(lesson)
