@@ -116,9 +116,9 @@ def watch_child(probe: Probe, daemon: bool, params: dict[str, Any],
             me.say(line.strip())
             if "worker: message" in line:
                 report["worker_lines"] += 1
-            elif "worker: printed every message" in line:
+            elif "worker: all" in line:
                 report["finished"] = True
-            elif "main: reached the end" in line:
+            elif "main: end of the script" in line:
                 report["main_end_s"] = probe.now() - started
         child.wait()
         reader.join()

@@ -21,7 +21,7 @@ STARTED = time.perf_counter()
 
 def say(who: str, text: str) -> None:
     # One write per line, so two threads' lines never run into each other.
-    sys.stdout.write(f"{time.perf_counter() - STARTED:6.3f} s  {who}: {text}\n")
+    sys.stdout.write(f"{time.perf_counter() - STARTED:.2f} s  {who}: {text}\n")
     sys.stdout.flush()
 
 
@@ -29,7 +29,7 @@ def worker(messages: int, interval_s: float) -> None:
     for i in range(1, messages + 1):
         say("worker", f"message {i} of {messages}")
         time.sleep(interval_s)
-    say("worker", "printed every message")
+    say("worker", f"all {messages} messages printed")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -43,9 +43,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     thread = threading.Thread(target=worker, args=(args.messages, args.interval),
                               daemon=args.daemon, name="worker")
     thread.start()
-    say("main", f"started a worker thread with daemon={args.daemon}")
+    say("main", f"started the worker, daemon={args.daemon}")
     time.sleep(args.main_s)  # main's own work
-    say("main", "reached the end of the script")
+    say("main", "end of the script")
     # No join(): from here the interpreter exits, after any non-daemon thread has ended.
 
 

@@ -388,9 +388,13 @@ def takeaway(result: dict[str, Any]) -> str:
                     f"faster than the thread pool{limit}: {process_s:.2f} s against "
                     f"{thread_s:.2f} s, since each process has its own interpreter and GIL. "
                     f"Starting the processes cost {startup:.2f} s on top.")
+        if min(w, cores) < 2:
+            return (f"The process pool took {process_s:.2f} s and the thread pool "
+                    f"{thread_s:.2f} s: with {'one worker' if w < 2 else 'one core'} "
+                    "nothing can run in parallel. Try more workers.")
         return (f"The process pool took {process_s:.2f} s and the thread pool "
-                f"{thread_s:.2f} s: with {w} worker{'s' if w > 1 else ''} on {cores} "
-                f"cores there was little to run in parallel. Try more workers.")
+                f"{thread_s:.2f} s, only {ratio:.1f}x faster: something else was keeping "
+                "the cores busy (see the CPU cores view). Run it again.")
     return (f"For waiting tasks the thread pool kept up: {thread_s:.2f} s against "
             f"{process_s:.2f} s for processes, which also took {startup:.2f} s to start. "
             "A waiting thread lets go of the GIL, so threads are the cheap choice for I/O.")
