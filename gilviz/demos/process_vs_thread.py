@@ -41,6 +41,7 @@ IO_SLICE_S = 0.02  # an I/O task sleeps in slices this long, looking at the stop
 POLL_S = 0.02  # how often main looks at Stop while it waits for the pool
 READY_TIMEOUT_S = 60.0  # a pool whose workers are not all up by then is given up on
 ORPHAN_CHECK_S = 0.1
+STOP_GRACE_S = 0.1  # on Stop, how long workers get to wind down before they are ended
 _SPAWN = multiprocessing.get_context("spawn")  # fork of a threaded process can hang
 
 # A seat's cells on the board.
@@ -274,6 +275,23 @@ def wait_for_all(futures: list[Future[Any]], probe: Probe, board: PoolBoard) -> 
     return True
 
 
+def shut_down_now(pool: Executor, processes: list[multiprocessing.process.BaseProcess]
+                  ) -> None:
+    """Stop: cancel the queued tasks and let the workers end their current one (they see
+    the stop flag within milliseconds); then end any worker process still starting up,
+    since an interpreter busy importing cannot look at the flag yet."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_GRACE_S
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(1.0)
+    pool.shutdown(wait=True)  # the pool's own threads are done once its workers are
+
+
 def time_pool(kind: str, workers: int, task: Callable[..., Any], size: Any, tasks: int,
               probe: Probe, phases: list[Phase]) -> Phase:
     """Start a pool, let all its workers come up (the start-up cost), then time the
@@ -284,10 +302,12 @@ def time_pool(kind: str, workers: int, task: Callable[..., Any], size: Any, task
     phase = Phase(kind, workers, board, time.perf_counter_ns(), origin_ns, {})
     phases.append(phase)
     with children_allowed():
+        others = set(multiprocessing.active_children())
         pool = make_pool(kind, workers, probe, board, phase.names)
         try:
             with main.blocked():
                 warm_up = [pool.submit(ready_check, workers) for _ in range(workers)]
+                processes = [p for p in multiprocessing.active_children() if p not in others]
                 if wait_for_all(warm_up, probe, board):
                     phase.startup_s = (time.perf_counter_ns() - phase.created_ns) / 1e9
                     main.say(f"{kind} pool: {workers} workers up after "
@@ -300,8 +320,11 @@ def time_pool(kind: str, workers: int, task: Callable[..., Any], size: Any, task
                         main.say(f"{kind} pool: {tasks} tasks done in "
                                  f"{phase.elapsed_s:.3f} s")
         finally:
-            board.stop.value = int(probe.stop.is_set())
-            pool.shutdown(wait=True, cancel_futures=True)
+            if probe.stop.is_set():
+                board.stop.value = 1
+                shut_down_now(pool, processes)
+            else:
+                pool.shutdown(wait=True, cancel_futures=True)
     if kind == THREADS:
         for name in phase.names.values():
             probe.lane_named(name).finish()  # its thread ended with the pool

@@ -162,7 +162,7 @@ def takeaway(result: dict[str, Any]) -> str:
     order = ", ".join(str(n) for n in result["result_order"])
     threads = result["threads_used"]
     timing = (f"{threads} pool thread{'s' if threads != 1 else ''} did the "
-              f"{result['one_thread_s']:.1f} s of sleeping in {result['pool_s']:.1f} s.")
+              f"{result['one_thread_s']:.2f} s of sleeping in {result['pool_s']:.2f} s.")
     if result["mode"] == MAP:
         how = f"executor.map handed the results back in submission order ({order})"
         if result["finish_order"] != result["result_order"]:
