@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import queue
+import site
 import subprocess
 import sys
 import threading
@@ -69,10 +70,13 @@ def command(daemon: bool, params: dict[str, Any]) -> list[str]:
 
 
 def child_env() -> dict[str, str]:
-    """This environment, with gilviz importable even when it is run from a source tree."""
+    """This environment, with gilviz importable by the child even when this process found
+    it through its script's folder (python main.py) rather than an install."""
     env = dict(os.environ)
     root = str(Path(gilviz.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    installed = {str(Path(p).resolve()) for p in site.getsitepackages()}
+    if root not in installed:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -178,10 +182,15 @@ def takeaway(result: dict[str, Any]) -> str:
     n = result["messages"]
     parts = []
     if "daemon_lines" in result:
-        if result["daemon_cut_short"]:
+        after = result["daemon_exit_after_main_s"]
+        if result["daemon_cut_short"] and result["daemon_lines"] < n:
             parts.append(f"The daemon worker printed {result['daemon_lines']} of {n} messages: "
-                         f"its interpreter exited {result['daemon_exit_after_main_s']:.2f} s "
-                         "after main's end and stopped it mid-way.")
+                         f"its interpreter exited {after:.2f} s after main's end and stopped "
+                         "it mid-way.")
+        elif result["daemon_cut_short"]:
+            parts.append(f"The daemon worker printed its {n} messages but never its last "
+                         f"line: its interpreter exited {after:.2f} s after main's end, "
+                         "during the worker's final pause.")
         else:
             parts.append(f"The daemon worker printed all {n} messages: it was done before "
                          "main reached its end (give main less time to see it cut off).")

@@ -103,7 +103,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     setting: dict[str, Any] = {"set": False}
     probe.watch("event", lambda: dict(setting))
     probe.watch("waiters", lambda: [dict(entry) for entry in list(board)])
-    presses = probe.pokes()  # only presses from now on count
+    presses = 0  # each run starts with none: a press any time during the run counts
     threads = [
         threading.Thread(target=worker, name=f"Worker-{i + 1}",
                          args=(probe, event, timeout, params["count"], params["interval_s"],

@@ -88,7 +88,8 @@ class ChildColumn(QGroupBox):
         after = data[f"{key}_exit_after_main_s"]
         after_text = f"main's end + {after:.2f} s" if after is not None else "before main's end"
         if data[f"{key}_cut_short"]:
-            self.summary.setText(f"Cut off at {lines} of {total}\nexit: {after_text}")
+            where = f"at {lines} of {total}" if lines < total else "before its last line"
+            self.summary.setText(f"Cut off {where}\nexit: {after_text}")
             self.summary.setStyleSheet(f"color: {BAD}")
         else:
             self.summary.setText(f"Complete: {lines} of {total}\nexit: {after_text}")
