@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gilviz.core.lesson import Lesson
@@ -222,7 +222,7 @@ class Phase:
     names: dict[int, str]
     startup_s: float | None = None
     elapsed_s: float | None = None
-    records: tuple[tuple[int, str, int, int], ...] = ()
+    records: list[tuple[int, str, int, int]] = field(default_factory=list)  # as they end
 
     def rows(self) -> list[str]:
         seated = min(self.board.seated.value, self.board.capacity)
@@ -236,7 +236,7 @@ class Phase:
     def tasks(self) -> list[dict[str, Any]]:
         return [{"task": n, "worker": worker, "start": self.since_created(start),
                  "end": self.since_created(end)}
-                for n, worker, start, end in sorted(self.records)]
+                for n, worker, start, end in sorted(list(self.records))]
 
     def view(self) -> dict[str, Any]:
         """Plain data for the window, read while the pool works."""
@@ -264,11 +264,15 @@ def make_pool(kind: str, workers: int, probe: Probe, board: PoolBoard,
                                initializer=start_process_worker, initargs=(board,))
 
 
-def wait_for_all(futures: list[Future[Any]], probe: Probe, board: PoolBoard) -> bool:
-    """Wait for every future, looking at Stop meanwhile; False if stopped first."""
+def wait_for_all(futures: list[Future[Any]], probe: Probe, board: PoolBoard,
+                 results: list[Any] | None = None) -> bool:
+    """Wait for every future, looking at Stop meanwhile; False if stopped first. Results
+    go into `results` as they come, so the window draws finished tasks right away."""
     pending = set(futures)
     while pending:
-        _, pending = wait(pending, timeout=POLL_S)
+        done, pending = wait(pending, timeout=POLL_S)
+        if results is not None:
+            results.extend(future.result() for future in done)
         if probe.stop.is_set():
             board.stop.value = 1  # the pool's tasks see this, even in other processes
             return False
@@ -314,9 +318,8 @@ def time_pool(kind: str, workers: int, task: Callable[..., Any], size: Any, task
                              f"{phase.startup_s:.3f} s")
                     started = time.perf_counter_ns()
                     futures = [pool.submit(task, n, size) for n in range(1, tasks + 1)]
-                    if wait_for_all(futures, probe, board):
+                    if wait_for_all(futures, probe, board, phase.records):
                         phase.elapsed_s = (time.perf_counter_ns() - started) / 1e9
-                        phase.records = tuple(f.result() for f in futures)
                         main.say(f"{kind} pool: {tasks} tasks done in "
                                  f"{phase.elapsed_s:.3f} s")
         finally:

@@ -28,7 +28,8 @@ from gilviz.ui.panels.base import LessonPanel
 from gilviz.ui.theme import BAD, BASE_POINT_SIZE, GOOD, WARN
 
 BUTTON_POINT_SIZE = 24
-STATE_POINT_SIZE = 17
+STATE_POINT_SIZE = 15
+MANY = 6  # beyond this many workers, a count per state comes first
 ROWS_POINT_SIZE = BASE_POINT_SIZE + 2
 BUTTON_STYLE = """
 QPushButton#setEventButton { border-radius: 8px; padding: 12px; color: white;
@@ -40,7 +41,7 @@ STATE_TEXT = {
     "waiting": ("waiting in event.wait()", WARN),
     "released": ("released", GOOD),
     "done": ("done", GOOD),
-    "gave up": ("gave up waiting (timeout)", BAD),
+    "gave up": ("gave up (timeout)", BAD),
     "stopped": ("stopped", "#777"),
 }
 HOW = {SET_BY_BUTTON: "the button", SET_BY_DELAY: "the delay"}
@@ -82,19 +83,21 @@ class EventPanel(LessonPanel):
         self.button.setObjectName("setEventButton")
         self.button.setToolTip("Asks the lesson's main thread to call event.set() now")
         self.button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.button.setMinimumHeight(72)
+        self.button.setMinimumHeight(60)
         _font(self.button, BUTTON_POINT_SIZE, bold=True)
         self.button.setEnabled(False)
         self.state = QLabel("Run the lesson: its workers will wait here for the event.")
         self.state.setObjectName("eventState")
         self.state.setWordWrap(True)
         _font(self.state, STATE_POINT_SIZE, bold=True)
+        # Never squeezed below its text: the worker rows below scroll instead.
+        self.state.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.workers = QLabel()
         self.workers.setObjectName("eventWorkers")
         self.workers.setWordWrap(True)
         _font(self.workers, ROWS_POINT_SIZE)
-        self.note = QLabel("The button only tells the lesson's main thread; main calls "
-                           "event.set() itself, as in the lecture.")
+        self.note = QLabel("The button only tells main when: main calls event.set() "
+                           "itself, as in the lecture.")
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555")
         self.workers.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -116,8 +119,8 @@ class EventPanel(LessonPanel):
         self.button.setEnabled(True)
         self.button.setText("Set event")
         when = ("when you press the button" if params["trigger"] == BUTTON else
-                f"after {params['delay_s']:g} s, or sooner if you press the button")
-        self._show_state(f"Event clear: main will set it {when}.", WARN)
+                f"after {params['delay_s']:g} s (or on the button)")
+        self._show_state(f"Event clear: main sets it {when}.", WARN)
         self.workers.setText("")
 
     @Slot()
@@ -139,9 +142,8 @@ class EventPanel(LessonPanel):
             self.button.setText("Event is set")
             self._show_state(f"Event SET at {set_at:.2f} s by main, on "
                              f"{HOW.get(event.get('by'), 'its own')}.", GOOD)
-        waiters = snapshot.values.get("waiters", [])
-        self.workers.setText("<br>".join(worker_line(entry, set_at, self.steps)
-                                         for entry in waiters if entry))
+        self._show_workers([entry for entry in snapshot.values.get("waiters", []) if entry],
+                           set_at)
 
     def show_result(self, result: RunResult) -> None:
         self._running = False
@@ -155,8 +157,18 @@ class EventPanel(LessonPanel):
         set_at = data["event_set_at"]
         self._show_state(f"Event SET at {set_at:.2f} s: {data['released']} released, "
                          f"{data['gave_up']} gave up.", GOOD if data["released"] else BAD)
-        self.workers.setText("<br>".join(worker_line(w, set_at, self.steps)
-                                         for w in data["waiters"]))
+        self._show_workers(data["waiters"], set_at)
+
+    def _show_workers(self, entries: list[dict[str, Any]], set_at: float | None) -> None:
+        lines = [worker_line(entry, set_at, self.steps) for entry in entries]
+        if len(entries) > MANY:
+            counts: dict[str, int] = {}
+            for entry in entries:
+                counts[entry.get("state", "starting")] = counts.get(
+                    entry.get("state", "starting"), 0) + 1
+            lines.insert(0, "<i>" + ", ".join(f"{n} {state}" for state, n in counts.items())
+                         + "</i>")
+        self.workers.setText("<br>".join(lines))
 
     def _show_state(self, text: str, colour: str) -> None:
         self.state.setText(text)
