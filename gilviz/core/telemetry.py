@@ -246,6 +246,11 @@ class Lane:
         """Marks the thread as doing Python work, for loops that count with tick()."""
         self._enter(State.RUNNING)
 
+    def idle(self) -> None:
+        """Marks the thread as waiting for its next piece of work: a pool's worker thread
+        between two tasks, for example."""
+        self._enter(State.WAITING)
+
     def restart(self, ident: int) -> None:
         """Hand this finished lane to a new thread (the same worker in a later trial)."""
         cells = self._cells

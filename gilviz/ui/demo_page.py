@@ -317,6 +317,7 @@ class DemoPage(QWidget):
         self.panels = panels
         for panel in panels:
             self.tabs.addTab(panel, panel.title)
+            panel.poke.connect(self.controller.poke)
         self.tabs.setCurrentIndex(0)
 
     @Slot()

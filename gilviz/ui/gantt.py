@@ -54,7 +54,9 @@ class GanttChart(QWidget):
         left = min(max((metrics.horizontalAdvance(r) for r in self.rows), default=40) + 16,
                    self.width() // 3)
         axis_h = metrics.height() + 8
-        return QRectF(left, 2, max(1, self.width() - left - 10), max(1, self.height() - axis_h))
+        right = metrics.horizontalAdvance("00.0 s") // 2 + 4  # room for the last tick label
+        return QRectF(left, 2, max(1, self.width() - left - right),
+                      max(1, self.height() - axis_h))
 
     def _x(self, plot: QRectF, t: float) -> float:
         return plot.left() + t / max(self.end_s, 1e-9) * plot.width()
@@ -87,7 +89,9 @@ class GanttChart(QWidget):
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, name)
         for bar in self.bars:
             rect = self.bar_rect(bar)
-            painter.fillRect(rect, QColor(bar.colour or thread_colour(bar.row)))
+            # A hairline gap, so two bars back to back on one row read as two.
+            painter.fillRect(rect.adjusted(0, 0, -1, 0) if rect.width() > 3 else rect,
+                             QColor(bar.colour or thread_colour(bar.row)))
             if bar.label and metrics.horizontalAdvance(bar.label) + 6 <= rect.width():
                 painter.setPen(QColor("white"))
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, bar.label)

@@ -100,9 +100,58 @@ def test_text_mode_prints_the_log_and_the_takeaway():
     assert "join() held main" in proc.stdout
 
 
+def test_thread_pool_json_lists_who_ran_each_task():
+    proc = gilviz("run", "thread-pool", "--set", "unit_s=0.01", "--set", "mode=submit",
+                  "--set", "durations=falling", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["result"]
+    assert [task["task"] for task in result["tasks"]] == [1, 2, 3, 4, 5]
+    for task in result["tasks"]:
+        assert task["worker"].startswith("Worker_") and 0 <= task["start"] < task["end"]
+    assert sorted(result["result_order"]) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("placement", ["--isolated", "--in-process"])
+def test_process_vs_thread_json_times_both_pools(placement):
+    proc = gilviz("run", "process-vs-thread", "--set", "workers=2", "--set", "tasks=2",
+                  "--set", "iterations=20000", placement, "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["placement"] == placement.lstrip("-")
+    result = data["result"]
+    assert result["thread_s"] > 0 and result["process_s"] > 0
+    assert result["process_startup_s"] > 0
+    assert all(task["worker"].startswith("pid ") for task in result["process_tasks"])
+
+
+def test_event_json_sets_the_event_after_the_delay():
+    proc = gilviz("run", "event", "--set", "workers=3", "--set", "delay_s=0.2",
+                  "--set", "count=1", "--set", "interval_s=0.01", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["result"]
+    assert result["set_by"] == "delay" and 0.2 <= result["event_set_at"] < 1.0
+    assert result["released"] == 3 and result["released_early"] == 0
+
+
+def test_daemon_text_mode_streams_both_children_and_marks_the_cut():
+    proc = gilviz("run", "daemon", "--set", "messages=5", "--set", "interval_s=0.05",
+                  "--set", "main_s=0.1")
+    assert proc.returncode == 0, proc.stderr
+    assert "daemon=True" in proc.stdout and "daemon=False" in proc.stdout
+    assert "✂ the interpreter exited here" in proc.stdout
+    assert "all 5 messages printed" in proc.stdout
+    assert "daemon_cut_short: True" in proc.stdout
+    assert "non_daemon_cut_short: False" in proc.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["run", "thread-pool", "--set", "workers=0"], "workers must be between 1 and 32"),
+        (["run", "thread-pool", "--set", "mode=fast"], "mode must be one of map, submit"),
+        (["run", "process-vs-thread", "--set", "work=gpu"], "work must be one of cpu, io"),
+        (["run", "event", "--set", "timeout_s=-1"], "timeout_s must be between 0 and 60"),
+        (["run", "daemon", "--set", "messages=1000"], "messages must be between 1 and 50"),
         (["run", "no-such-lesson"], "unknown lesson 'no-such-lesson'"),
         (["run", "many-threads", "--set", "threads=0"], "threads must be between 1 and 64"),
         (["run", "many-threads", "--set", "threads=65"], "threads must be between 1 and 64"),

@@ -4,8 +4,9 @@ from gilviz.core.lesson import Registry, UnknownLesson
 from gilviz.demos import REGISTRY
 
 LECTURE_ORDER = [
-    "thread-start", "thread-join", "thread-args", "many-threads", "race", "lock",
-    "gil-cpu", "gil-io", "gil-release", "switch-interval",
+    "thread-start", "thread-join", "thread-args", "many-threads", "daemon", "race", "lock",
+    "thread-pool", "process-vs-thread", "event", "gil-cpu", "gil-io", "gil-release",
+    "switch-interval",
 ]
 
 

@@ -156,3 +156,13 @@ def test_wait_for_poke_returns_once_poked_and_on_timeout():
     stopped = Probe(stop)
     threading.Timer(0.05, stop.set).start()
     assert stopped.wait_for_poke(0) is False  # Stop ends the wait too
+
+
+def test_idle_marks_a_worker_between_tasks_as_waiting():
+    probe = Probe()
+    lane = probe.lane("pool-thread")
+    lane.run()
+    lane.idle()
+    assert lane.state is State.WAITING
+    assert [state for _, state in lane.transitions] == [
+        State.WAITING, State.RUNNING, State.WAITING]

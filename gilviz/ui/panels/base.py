@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from gilviz.core.runner import RunResult
@@ -14,6 +15,9 @@ class LessonPanel(QWidget):
     title = "Panel"  # the tab's label
     focus_on_result = False  # bring this tab to the front when a run finishes
     focus_on_run = False  # bring this tab to the front when a run starts
+    # Emitted by a panel's own button ("Set event"): the page forwards it to the running
+    # lesson, which sees it through Probe.pokes() / wait_for_poke().
+    poke = Signal()
 
     def applies_to(self, params: dict[str, Any]) -> bool:
         """Whether a run with these parameters has anything to show here; the tab is

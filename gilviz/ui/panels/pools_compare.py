@@ -1,0 +1,202 @@
+"""process-vs-thread: a Gantt per pool on one time scale, and speedup against workers.
+
+Each Gantt starts when its pool is created. Grey bars are the workers starting up (near
+nothing for threads, a fresh interpreter for each process); coloured bars are tasks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gilviz.core.runner import RunResult
+from gilviz.core.telemetry import Snapshot
+from gilviz.demos.gil_common import cores_available, thread_counts
+from gilviz.demos.process_vs_thread import PROCESSES, THREADS
+from gilviz.ui.gantt import Bar, GanttChart
+from gilviz.ui.panels.base import LessonPanel
+from gilviz.ui.theme import BASE_POINT_SIZE
+
+STARTUP_COLOUR = "#9e9e9e"
+THREAD_COLOUR = "#0072b2"
+PROCESS_COLOUR = "#d55e00"
+HEADER_POINT_SIZE = BASE_POINT_SIZE + 2
+NAMES = {THREADS: "Thread pool", PROCESSES: "Process pool"}
+COLOURS = {THREADS: THREAD_COLOUR, PROCESSES: PROCESS_COLOUR}
+
+
+def pool_bars(view: dict[str, Any]) -> tuple[list[Bar], float]:
+    """Start-up and task bars of one pool, and where its last bar ends."""
+    rows = view["rows"]
+    bars: list[Bar] = []
+    colour = COLOURS[view["kind"]]
+    for row, ready in enumerate(view["ready"]):
+        if view["kind"] == PROCESSES and ready > 0:
+            bars.append(Bar(row, 0.0, ready, "start-up", STARTUP_COLOUR,
+                            f"{rows[row]}: a new interpreter, ready after {ready:.3f} s"))
+    for task in view["tasks"]:
+        if task["worker"] in rows:
+            bars.append(Bar(rows.index(task["worker"]), task["start"], task["end"],
+                            f"task {task['task']}", colour))
+    if view["elapsed_s"] is None:  # still at work: draw what runs now
+        for task in view["running"]:
+            bars.append(Bar(rows.index(task["worker"]), task["start"],
+                            max(task["start"], view["now"]), f"task {task['task']}", colour))
+    end = max([bar.end_s for bar in bars] + [view["now"] if view["elapsed_s"] is None
+                                             else 0.0])
+    return bars, end
+
+
+def pool_header(view: dict[str, Any]) -> str:
+    kind, workers = view["kind"], view["workers"]
+    unit = "threads" if kind == THREADS else "processes"
+    text = f"<b>{NAMES[kind]}</b>, {workers} {unit}"
+    if view["startup_s"] is None:
+        return f"{text}: starting…"
+    startup = f"{view['startup_s']:.2f} s to start"
+    if view["elapsed_s"] is None:
+        return f"{text}: {startup}, working…"
+    return (f"{text}: <b style='color:{COLOURS[kind]}'>{view['elapsed_s']:.2f} s</b> "
+            f"<span style='color:#555'>(+ {startup})</span>")
+
+
+class PoolsComparePanel(LessonPanel):
+    title = "Pools"
+    focus_on_run = True
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("poolsComparePanel")
+        self.headers: dict[str, QLabel] = {}
+        self.charts: dict[str, GanttChart] = {}
+        layout = QVBoxLayout(self)
+        for kind in (THREADS, PROCESSES):
+            header = QLabel(f"<b>{NAMES[kind]}</b>")
+            header.setObjectName(f"{kind}PoolHeader")
+            font = QFont(header.font())
+            font.setPointSize(HEADER_POINT_SIZE)
+            header.setFont(font)
+            header.setWordWrap(True)
+            chart = GanttChart(empty_text=f"{NAMES[kind]}: one row per worker")
+            chart.setObjectName(f"{kind}PoolGantt")
+            self.headers[kind], self.charts[kind] = header, chart
+            layout.addWidget(header)
+            layout.addWidget(chart, 1)
+        self.caption = QLabel(f"Grey: a worker starting up. One time scale for both, "
+                              f"from the moment each pool is made. This machine has "
+                              f"{cores_available()} cores.")
+        self.caption.setWordWrap(True)
+        layout.addWidget(self.caption)
+        self._shown: list[dict[str, Any]] = []
+
+    def run_started(self, params: dict[str, Any]) -> None:
+        self._shown = []
+        for kind in (THREADS, PROCESSES):
+            self.charts[kind].clear()
+            self.headers[kind].setText(f"<b>{NAMES[kind]}</b>: waiting for its turn")
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        pools = snapshot.values.get("pools")
+        if pools:
+            self._draw(pools)
+
+    def _draw(self, pools: list[dict[str, Any]]) -> None:
+        latest = {}
+        for view in pools:  # in a sweep, the most recent pool of each kind
+            latest[view["kind"]] = view
+        drawn = {kind: pool_bars(view) for kind, view in latest.items()}
+        end = max([0.5] + [end for _, end in drawn.values()])
+        for kind, view in latest.items():
+            bars, _ = drawn[kind]
+            self.charts[kind].set_bars(view["rows"], bars, end_s=end)
+            self.headers[kind].setText(pool_header(view))
+
+
+class PoolSpeedupChart(LessonPanel):
+    """Speedup over one thread, for each pool, against the number of workers."""
+
+    title = "Speedup"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("poolSpeedupChart")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setObjectName("poolSpeedupPlot")
+        item = self.plot.getPlotItem()
+        font = QFont()
+        font.setPointSize(BASE_POINT_SIZE)
+        label_style = {"font-size": f"{BASE_POINT_SIZE + 1}pt", "color": "#222"}
+        for side, text in (("bottom", "workers"), ("left", "speedup over one thread (x)")):
+            axis = item.getAxis(side)
+            axis.setTickFont(font)
+            axis.setTextPen("#222")
+            axis.setPen("#222")
+            item.setLabel(side, text, **label_style)
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setMouseEnabled(x=False, y=False)
+        item.hideButtons()
+        legend = item.addLegend(offset=(10, 10), labelTextSize=f"{BASE_POINT_SIZE}pt")
+        legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        self.ideal = item.plot([], [], pen=pg.mkPen("#888", width=2, style=Qt.PenStyle.DashLine),
+                               name="perfect scaling")
+        self.cores = pg.InfiniteLine(
+            pos=cores_available(), angle=90, pen=pg.mkPen("#555", width=2),
+            label=f"{cores_available()} cores", labelOpts={"position": 0.9, "color": "#555"})
+        item.addItem(self.cores)
+        self.curves = {
+            kind: item.plot([], [], pen=pg.mkPen(COLOURS[kind], width=3), symbol="o",
+                            symbolSize=12, symbolBrush=COLOURS[kind], symbolPen="w",
+                            name=NAMES[kind])
+            for kind in (THREADS, PROCESSES)
+        }
+        self.caption = QLabel("Choose Sweep: 1, 2, 4, ... workers to draw this chart.")
+        self.caption.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.caption)
+        self.points: list[dict[str, Any]] = []
+
+    def applies_to(self, params: dict[str, Any]) -> bool:
+        return params.get("sweep") == "on"
+
+    def run_started(self, params: dict[str, Any]) -> None:
+        self.focus_on_result = self.applies_to(params)
+        top = max(params["workers"], cores_available()) + 0.5
+        self.plot.setXRange(0.5, top, padding=0)
+        self.ideal.setData([1, top], [1, top])
+        self._draw([])
+        counts = thread_counts(params["workers"])
+        self.caption.setText(f"Timing both pools with {', '.join(map(str, counts))} "
+                             "workers…")
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        points = snapshot.values.get("sweep")
+        if points is not None and len(points) != len(self.points):
+            self._draw(points)
+
+    def show_result(self, result: RunResult) -> None:
+        sweep = result.result.get("sweep")
+        if not sweep:
+            return
+        self._draw(sweep)
+        best = max(sweep, key=lambda point: point["process_speedup"])
+        self.caption.setText(
+            f"Processes: best {best['process_speedup']:.2f}x with {best['workers']} workers; "
+            f"threads: {sweep[-1]['thread_speedup']:.2f}x with {sweep[-1]['workers']}. "
+            "Process times leave out their start-up.")
+
+    def _draw(self, points: list[dict[str, Any]]) -> None:
+        self.points = list(points)
+        base = points[0]["thread_s"] if points else None
+        for kind in (THREADS, PROCESSES):
+            key = f"{kind}_s"
+            xs = [p["workers"] for p in points if base and p.get(key)]
+            ys = [base / p[key] for p in points if base and p.get(key)]
+            self.curves[kind].setData(xs, ys)
+        top = max([base / p[f"{k}_s"] for p in points for k in (THREADS, PROCESSES)
+                   if base and p.get(f"{k}_s")] + [2.0])
+        self.plot.setYRange(0, top * 1.1, padding=0)

@@ -1,0 +1,108 @@
+"""thread-pool: which pool thread ran which task, when, and the order main got results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gilviz.core.runner import RunResult
+from gilviz.core.telemetry import Snapshot
+from gilviz.demos.common import MAIN
+from gilviz.demos.thread_pool import MAP
+from gilviz.ui.gantt import Bar, GanttChart
+from gilviz.ui.panels.base import LessonPanel
+from gilviz.ui.theme import BASE_POINT_SIZE, thread_colour
+
+GANTT_POINT_SIZE = BASE_POINT_SIZE + 1
+TEXT_POINT_SIZE = BASE_POINT_SIZE + 2
+
+
+def task_bars(rows: list[str], tasks: list[dict[str, Any]], now: float) -> list[Bar]:
+    """A bar per task on its worker's row; a running task reaches up to `now`."""
+    bars = []
+    for task in tasks:
+        if task["worker"] not in rows:
+            continue
+        end = task["end"] if task["end"] is not None else now
+        state = "" if task["end"] is not None else ", still running"
+        # Coloured by task, so two tasks back to back on one thread stay apart.
+        bars.append(Bar(rows.index(task["worker"]), task["start"], max(end, task["start"]),
+                        f"task {task['task']}", thread_colour(task["task"] - 1),
+                        tooltip=f"task {task['task']} on {task['worker']}: "
+                                f"{task['start']:.2f} s to {end:.2f} s{state}"))
+    return bars
+
+
+def received_html(received: list[dict[str, Any]], mode: str) -> str:
+    if not received:
+        return "<span style='color:#777'>main has no result yet</span>"
+    order = "submission order" if mode == MAP else "the order they finished"
+    steps = " &rarr; ".join(f"<b>task {r['task']}</b> <span style='color:#555'>"
+                            f"({r['at']:.2f} s)</span>" for r in received)
+    return f"main received, in {order}: {steps}"
+
+
+class TaskGanttPanel(LessonPanel):
+    title = "Who ran which task"
+    focus_on_run = True
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("taskGanttPanel")
+        self.mode = MAP
+        self.rows: list[str] = []
+        self.caption = QLabel("One row per thread the pool started; one bar per task.")
+        self.caption.setWordWrap(True)
+        self.chart = GanttChart(empty_text="Run the lesson: each pool thread gets a row, "
+                                           "each task a bar.")
+        self.chart.setObjectName("poolGantt")
+        chart_font = QFont(self.chart.font())
+        chart_font.setPointSize(GANTT_POINT_SIZE)
+        self.chart.setFont(chart_font)
+        self.received = QLabel()
+        self.received.setObjectName("receivedOrder")
+        self.received.setWordWrap(True)
+        for label in (self.caption, self.received):
+            font = QFont(label.font())
+            font.setPointSize(TEXT_POINT_SIZE)
+            label.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.received)
+
+    def run_started(self, params: dict[str, Any]) -> None:
+        self.mode = params["mode"]
+        self.rows = []
+        self.chart.clear()
+        how = ("executor.map: main takes the results in the order it handed the tasks in"
+               if self.mode == MAP else
+               "submit + as_completed: main takes each result as soon as its task is done")
+        self.caption.setText(f"{params['tasks']} tasks on a pool of up to "
+                             f"{params['workers']} threads. {how}.")
+        self.received.setText(received_html([], self.mode))
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        tasks = snapshot.values.get("tasks")
+        if tasks is None:
+            return
+        for lane in snapshot.lanes:
+            if lane.name != MAIN and lane.name not in self.rows:
+                self.rows.append(lane.name)
+        self.chart.set_bars(self.rows, task_bars(self.rows, tasks, snapshot.t),
+                            end_s=max(snapshot.t, 0.5))
+        self.received.setText(received_html(snapshot.values.get("received", []), self.mode))
+
+    def show_result(self, result: RunResult) -> None:
+        data = result.result
+        if "tasks" not in data:
+            return
+        for task in data["tasks"]:
+            if task["worker"] not in self.rows:
+                self.rows.append(task["worker"])
+        self.chart.set_bars(self.rows, task_bars(self.rows, data["tasks"], 0.0))
+        received = [{"task": n, "at": at}
+                    for n, at in zip(data["result_order"], data["received_at"], strict=True)]
+        self.received.setText(received_html(received, data["mode"]))
