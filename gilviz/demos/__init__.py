@@ -2,6 +2,7 @@
 
 from gilviz.core.lesson import Registry
 from gilviz.demos import (
+    fetch,
     gil_cpu,
     gil_io,
     gil_release,
@@ -18,6 +19,6 @@ REGISTRY = Registry(
     module.LESSON
     for module in (
         thread_start, thread_join, thread_args, many_threads, race, lock,
-        gil_cpu, gil_io, gil_release, switch_interval,
+        gil_cpu, gil_io, gil_release, switch_interval, fetch,
     )
 )
