@@ -18,6 +18,9 @@ class Param:
     name: str
     label: str
     help: str
+    # (another parameter, one of its values): the knob only matters then, so the window
+    # shows it only then and runs with its default otherwise. The CLI takes it always.
+    shown_when: tuple[str, str] | None = None
 
     @property
     def default(self) -> Any:

@@ -40,7 +40,7 @@ from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Lane, Probe
 from gilviz.demos.chapters import EXERCISE
 from gilviz.demos.common import MAIN
-from gilviz.demos.local_site import HOST, LocalSite, page_name
+from gilviz.demos.local_site import HOST, LECTURE_SITES, LocalSite
 
 SEQUENTIAL, THREADS, POOL = "sequential", "threads", "pool"
 STRATEGIES = (SEQUENTIAL, THREADS, POOL)
@@ -81,7 +81,7 @@ SOURCE = ChoiceParam(
     "Where the URLs come from: a test site gilviz serves on this machine (works offline), "
     "or the real web",
     choices=(LOCAL, WEB),
-    choice_labels=("local test site (offline)", "the real web (URL list below)"),
+    choice_labels=("local test site", "the real web"),
 )
 WORKERS = IntParam(
     "workers", "Pool workers", "How many threads the ThreadPoolExecutor may use",
@@ -92,29 +92,28 @@ TIMEOUT = FloatParam(
     "before it gives up (requests' timeout=)",
     default_value=2.0, minimum=0.1, maximum=30.0, unit="s",
 )
-PAGES = IntParam(
-    "pages", "Pages (local)", "How many pages of the local site to fetch",
-    default_value=7, minimum=1, maximum=64,
-)
+ON_LOCAL = ("source", LOCAL)
 LATENCY = FloatParam(
-    "latency_s", "Latency (local)", "How long the local site waits before it answers, "
+    "latency_s", "Latency", "How long the local site waits before it answers, "
     "as a far-away server would",
-    default_value=0.5, minimum=0.0, maximum=2.0, unit="s",
+    default_value=0.5, minimum=0.0, maximum=2.0, unit="s", shown_when=ON_LOCAL,
 )
 PAGE_KIB = IntParam(
-    "page_kib", "Page KiB (local)", "How big each local page is, in KiB",
-    default_value=64, minimum=1, maximum=4096,
+    "page_kib", "Page size (KiB)", "How big each local page is, in KiB",
+    default_value=64, minimum=1, maximum=4096, shown_when=ON_LOCAL,
 )
 ERRORS = ChoiceParam(
-    "errors", "Failures (local)",
+    "errors", "Failures",
     "Add local URLs that fail: one answers HTTP 500, one is slower than the timeout, one "
     "port refuses connections, one URL is mistyped",
-    choices=(NONE, SOME), choice_labels=("none", "500, timeout, refused, typo"),
+    choices=(NONE, SOME), choice_labels=("none", "500, slow, refused, typo"),
+    shown_when=ON_LOCAL,
 )
 URLS = LinesParam(
-    "urls", "URLs (web)", "The URLs fetched when Source is the real web: one http(s) URL "
+    "urls", "URLs", "The URLs fetched when Source is the real web: one http(s) URL "
     "per line; a line that is not one is marked and skipped",
     default_value=LECTURE_URLS, max_lines=50, max_line_length=500, line_problem=url_problem,
+    shown_when=("source", WEB),
 )
 
 
@@ -199,8 +198,10 @@ class Recorder:
 
     def __init__(self, probe: Probe) -> None:
         self.probe = probe
+        self.urls: list[str] = []  # the whole list, invalid lines included
         self.strategy = ""
         self.starts: dict[str, float] = {}  # strategy -> when it began (run clock)
+        self.seconds: dict[str, float] = {}  # strategy -> how long it took, once it ended
         self.rows: list[dict[str, Any]] = []  # appended as requests start, filled as they end
         self._lanes: list[Lane] = []
 
@@ -257,7 +258,8 @@ class Recorder:
 
     def view(self) -> dict[str, Any]:
         """The live value the window draws from (plain data: it may cross a process)."""
-        return {"starts": dict(self.starts), "rows": [dict(row) for row in self.rows]}
+        return {"urls": list(self.urls), "starts": dict(self.starts),
+                "seconds": dict(self.seconds), "rows": [dict(row) for row in self.rows]}
 
 
 def connection_problem(exc: BaseException, timeout_s: float) -> str:
@@ -295,8 +297,8 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 
 
 def local_urls(site: LocalSite, params: dict[str, Any]) -> list[str]:
-    """The local site's pages; with failures on, four broken URLs at the end."""
-    urls = [site.url(page_name(i)) for i in range(params["pages"])]
+    """Stand-ins for the lecture's sites; with failures on, four broken URLs at the end."""
+    urls = [site.url(name) for name in LECTURE_SITES]
     if params["errors"] == SOME:
         slow = min(params["timeout_s"] + 1.0, 30.0)
         urls += [site.url("server-error", status=500), site.url("too-slow", delay=slow),
@@ -309,17 +311,17 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     main.run()
     record = Recorder(probe)
     probe.watch("fetch", record.view)
-    timings: dict[str, float] = {}
     with contextlib.ExitStack() as cleanup:
         server = None
         if params["source"] == LOCAL:
             site = cleanup.enter_context(LocalSite(params["latency_s"], params["page_kib"]))
             server = f"http://{HOST}:{site.port}"
             urls = local_urls(site, params)
-            main.say(f"serving {params['pages']} pages on {server} "
+            main.say(f"serving {len(LECTURE_SITES)} pages on {server} "
                      f"({params['latency_s']:g} s latency, {params['page_kib']} KiB each)")
         else:
             urls = list(params["urls"])
+        record.urls = urls
         valid = [url for url in urls if url_problem(url) is None]
         for url in urls:
             if url not in valid:
@@ -339,14 +341,15 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
             else:
                 fetch_with_pool(valid, timeout_s, params["workers"], record)
             if not stop.is_set():
-                timings[strategy] = time.perf_counter() - started
-                main.say(f"{strategy}: {timings[strategy]:.2f} s")
+                record.seconds[strategy] = time.perf_counter() - started
+                main.say(f"{strategy}: {record.seconds[strategy]:.2f} s")
     main.finish()
-    return summarise(params, urls, record, timings, server)
+    return summarise(params, urls, record, server)
 
 
 def summarise(params: dict[str, Any], urls: list[str], record: Recorder,
-              timings: dict[str, float], server: str | None) -> dict[str, Any]:
+              server: str | None) -> dict[str, Any]:
+    timings = record.seconds
     started = [strategy for strategy in STRATEGIES if strategy in record.starts]
     per_strategy = {strategy: rows_in_order(urls, record, strategy) for strategy in started}
     rows = per_strategy[started[-1]] if started else []  # the pool's, unless Stop came first
@@ -369,20 +372,31 @@ def summarise(params: dict[str, Any], urls: list[str], record: Recorder,
     }
 
 
-def rows_in_order(urls: list[str], record: Recorder, strategy: str) -> list[dict[str, Any]]:
-    """One row per URL, in list order, for one strategy (a URL may be listed twice)."""
-    start = record.starts[strategy]
-    done = [row for row in record.rows if row["strategy"] == strategy and row["end"]]
-    rows = []
+def align(urls: Sequence[str], rows: Sequence[dict[str, Any]],
+          strategy: str) -> list[dict[str, Any] | None]:
+    """A strategy's request rows lined up with the URL list (None: no request for that
+    URL, yet or at all). Matched in order, so a URL listed twice gets both its rows."""
+    mine = [row for row in rows if row["strategy"] == strategy]
+    lined_up: list[dict[str, Any] | None] = []
     for url in urls:
-        problem = url_problem(url)
-        match = None if problem else next((row for row in done if row["url"] == url), None)
-        if match is None:
+        match = next((row for row in mine if row["url"] == url), None)
+        if match is not None:
+            mine.remove(match)
+        lined_up.append(match)
+    return lined_up
+
+
+def rows_in_order(urls: list[str], record: Recorder, strategy: str) -> list[dict[str, Any]]:
+    """One finished row per URL, in list order, for one strategy."""
+    start = record.starts[strategy]
+    rows = []
+    for url, match in zip(urls, align(urls, record.rows, strategy), strict=True):
+        if match is None or match["end"] is None:
+            problem = url_problem(url)
             rows.append({"url": url, "status": None, "bytes": 0, "seconds": 0.0,
                          "error": f"invalid URL: {problem}" if problem else NOT_FETCHED,
                          "worker": None, "start": None, "end": None})
             continue
-        done.remove(match)
         rows.append({key: match[key] for key in ("url", "status", "bytes", "seconds",
                                                   "error", "worker")}
                     | {"start": round(match["start"] - start, 4),
@@ -428,7 +442,7 @@ LESSON = Lesson(
     chapter=EXERCISE,
     blurb="The same list of URLs fetched one after another, on one thread each and on a "
           "pool: watch the waits overlap.",
-    params=(SOURCE, WORKERS, TIMEOUT, PAGES, LATENCY, PAGE_KIB, ERRORS, URLS),
+    params=(SOURCE, WORKERS, TIMEOUT, LATENCY, PAGE_KIB, ERRORS, URLS),
     run=run,
     takeaway=takeaway,
     workload=(fetch_url, fetch_sequentially, fetch_with_threads, fetch_with_pool, run),

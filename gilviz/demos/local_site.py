@@ -27,11 +27,6 @@ LECTURE_SITES = ("stackoverflow.com", "github.com", "python.org", "wikipedia.org
                  "reddit.com", "google.com", "youtube.com")
 
 
-def page_name(index: int) -> str:
-    """The path of the index-th page: the lecture's sites first, then page-8, page-9, ..."""
-    return LECTURE_SITES[index] if index < len(LECTURE_SITES) else f"page-{index + 1}"
-
-
 def body(size: int) -> bytes:
     repeats = size // len(FILLER) + 1
     return (FILLER * repeats)[:size]

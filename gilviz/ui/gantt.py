@@ -88,9 +88,13 @@ class GanttChart(QWidget):
         for bar in self.bars:
             rect = self.bar_rect(bar)
             painter.fillRect(rect, QColor(bar.colour or thread_colour(bar.row)))
-            if bar.label and metrics.horizontalAdvance(bar.label) + 6 <= rect.width():
+            painter.fillRect(QRectF(rect.right() - 1, rect.top(), 1, rect.height()),
+                             QColor("white"))  # bars that touch stay two bars
+            if bar.label and rect.width() >= metrics.horizontalAdvance("xx…") + 6:
                 painter.setPen(QColor("white"))
-                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, bar.label)
+                room = int(min(rect.width(), self.width())) - 6
+                shown = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, room)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, shown)
         painter.setPen(text)
         draw_time_axis(painter, plot, 0.0, self.end_s, self.height())
 

@@ -12,6 +12,7 @@ from gilviz.demos import REGISTRY
 execute(REGISTRY.get("many-threads"), {"threads": 2, "count": 1, "interval_s": 0.01})
 execute(REGISTRY.get("race"), {"threads": 2, "iterations": 10})
 execute(REGISTRY.get("lock"), {"threads": 2, "iterations": 10})
+execute(REGISTRY.get("fetch"), {"latency_s": 0.01, "page_kib": 1})
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
 print(loaded)
 sys.exit(1 if loaded else 0)

@@ -5,7 +5,7 @@ from gilviz.demos import REGISTRY
 
 LECTURE_ORDER = [
     "thread-start", "thread-join", "thread-args", "many-threads", "race", "lock",
-    "gil-cpu", "gil-io", "gil-release", "switch-interval",
+    "gil-cpu", "gil-io", "gil-release", "switch-interval", "fetch",
 ]
 
 

@@ -7,6 +7,7 @@ PANELS maps a lesson id to the panel classes its page shows, in tab order.
 from __future__ import annotations
 
 from gilviz.ui.panels.base import LessonPanel
+from gilviz.ui.panels.fetch_view import FetchPanel, FetchTable
 from gilviz.ui.panels.lock_cost import LockCostPanel
 from gilviz.ui.panels.race_counter import CounterPanel
 from gilviz.ui.panels.race_histogram import LostHistogramPanel
@@ -21,6 +22,7 @@ PANELS: dict[str, tuple[type[LessonPanel], ...]] = {
     "gil-cpu": (SpeedupChart,),
     "gil-io": (SpeedupChart,),
     "gil-release": (SpeedupChart,),
+    "fetch": (FetchPanel, FetchTable),
 }
 
 
