@@ -217,7 +217,10 @@ class Recorder:
         lane = self.probe.lane()
         if lane not in self._lanes:
             self._lanes.append(lane)
+        # Every key is there from the start: the reader copies rows while they are being
+        # filled in, and a dict that only changes values never changes size under it.
         row: dict[str, Any] = {"strategy": self.strategy, "worker": lane.name, "url": url,
+                               "status": None, "bytes": 0, "seconds": None, "error": None,
                                "start": self.probe.now(), "end": None}
         self.rows.append(row)
         with lane.blocked():
