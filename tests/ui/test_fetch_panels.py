@@ -92,6 +92,8 @@ def test_web_mode_offline_gives_a_plain_message_per_url(qtbot, window):
     _, table = panels(window)
     assert [row[table.ERROR] for row in table.rows_text()] == [UNRESOLVED] * 2
     assert "offline" in window.page.result_view.toPlainText()
+    gantt, _ = panels(window)
+    assert gantt.totals.text().count("no URL answered") == 3 and "faster" not in gantt.totals.text()
     assert result.result["fetched"] == 0
 
 

@@ -155,7 +155,11 @@ class Totals(QWidget):
             if strategy in data.seconds:
                 value = f"<b>{data.seconds[strategy]:.2f} s</b>"
                 speedup = _speedup(data, strategy)
-                if speedup is not None and strategy != SEQUENTIAL:
+                answered = any(row["strategy"] == strategy and row["end"] is not None
+                               and not row.get("error") for row in data.rows)
+                if not answered:
+                    value += "<br>no URL answered"  # a speedup of failures means nothing
+                elif speedup is not None and strategy != SEQUENTIAL:
                     value += f"<br><b>{speedup:.1f}x</b> faster"
             elif strategy in data.running:
                 value = f"running… {data.running[strategy]:.1f} s"
