@@ -15,6 +15,7 @@ QUICK = {
     "gil-io": {"threads": 4, "tasks": 8, "wait_s": 0.01},
     "gil-release": {"threads": 2, "tasks": 8, "buffer_mib": 1},
     "switch-interval": {"threads": 2, "iterations": 20_000},
+    "fetch": {"latency_s": 0.05, "page_kib": 4},  # the local site: never the internet
 }
 
 

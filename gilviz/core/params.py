@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,9 @@ class Param:
     name: str
     label: str
     help: str
+    # (another parameter, one of its values): the knob only matters then, so the window
+    # shows it only then and runs with its default otherwise. The CLI takes it always.
+    shown_when: tuple[str, str] | None = None
 
     @property
     def default(self) -> Any:
@@ -146,6 +149,63 @@ class TextParam(Param):
 
     def describe_bounds(self) -> str:
         return f"up to {self.max_length} characters"
+
+
+@dataclass(frozen=True)
+class LinesParam(Param):
+    """A short list of one-line items (URLs, say): a multi-line box in the window, a
+    comma-separated list on the command line. The value is a tuple of stripped,
+    non-blank lines.
+
+    `line_problem` says what is wrong with one item, or None. The command line refuses
+    such an item at once, since nothing else would show it there; check() lets it through,
+    so the window can mark a bad line and the lesson report and skip it, instead of one
+    typo blocking the whole list.
+    """
+
+    default_value: tuple[str, ...] = ()
+    max_lines: int = 50
+    max_line_length: int = 500
+    line_problem: Callable[[str], str | None] | None = None
+
+    @property
+    def default(self) -> tuple[str, ...]:
+        return self.default_value
+
+    def check(self, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = value.splitlines()
+        if not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
+            raise ParamError(f"{self.name} must be lines of text (got {value!r})")
+        lines = tuple(line.strip() for line in value if line.strip())
+        if not lines:
+            raise ParamError(f"{self.name} must list at least one item")
+        if len(lines) > self.max_lines:
+            raise ParamError(f"{self.name} must list at most {self.max_lines} items "
+                             f"(got {len(lines)})")
+        for line in lines:
+            if len(line) > self.max_line_length:
+                raise ParamError(f"{self.name}: each item must be at most "
+                                 f"{self.max_line_length} characters")
+            if any(ch in line for ch in "\r\n\0"):
+                raise ParamError(f"{self.name}: an item must be a single line")
+        return lines
+
+    def parse(self, text: str) -> tuple[str, ...]:
+        lines = self.check(text.split(","))
+        for line in lines:
+            problem = self.problem(line)
+            if problem:
+                raise ParamError(f"{self.name}: {line!r}: {problem}")
+        return lines
+
+    def problem(self, line: str) -> str | None:
+        """What is wrong with one item (None: nothing)."""
+        return self.line_problem(line) if self.line_problem is not None else None
+
+    def describe_bounds(self) -> str:
+        return (f"one item per line, up to {self.max_lines} "
+                "(comma-separated on the command line)")
 
 
 def resolve(specs: tuple[Param, ...], given: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from gilviz.core.lesson import Registry
 from gilviz.demos import (
     daemon,
     event,
+    fetch,
     gil_cpu,
     gil_io,
     gil_release,
@@ -23,5 +24,6 @@ REGISTRY = Registry(
     for module in (
         thread_start, thread_join, thread_args, many_threads, daemon, race, lock,
         thread_pool, process_vs_thread, event, gil_cpu, gil_io, gil_release, switch_interval,
+        fetch,
     )
 )

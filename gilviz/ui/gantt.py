@@ -89,12 +89,14 @@ class GanttChart(QWidget):
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, name)
         for bar in self.bars:
             rect = self.bar_rect(bar)
-            # A hairline gap, so two bars back to back on one row read as two.
-            painter.fillRect(rect.adjusted(0, 0, -1, 0) if rect.width() > 3 else rect,
-                             QColor(bar.colour or thread_colour(bar.row)))
-            if bar.label and metrics.horizontalAdvance(bar.label) + 6 <= rect.width():
+            painter.fillRect(rect, QColor(bar.colour or thread_colour(bar.row)))
+            painter.fillRect(QRectF(rect.right() - 1, rect.top(), 1, rect.height()),
+                             QColor("white"))  # bars that touch stay two bars
+            if bar.label and rect.width() >= metrics.horizontalAdvance("xx…") + 6:
                 painter.setPen(QColor("white"))
-                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, bar.label)
+                room = int(min(rect.width(), self.width())) - 6
+                shown = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, room)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, shown)
         painter.setPen(text)
         draw_time_axis(painter, plot, 0.0, self.end_s, self.height())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -14,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gilviz.core.params import ChoiceParam, FloatParam, IntParam, Param, TextParam
+from gilviz.core.params import ChoiceParam, FloatParam, IntParam, LinesParam, Param, TextParam
+from gilviz.ui.lines_edit import LinesEdit
 
 
 def _make_widget(spec: Param) -> QWidget:
@@ -43,6 +45,8 @@ def _make_widget(spec: Param) -> QWidget:
         line.setMaxLength(spec.max_length)
         line.setClearButtonEnabled(True)
         widget = line
+    elif isinstance(spec, LinesParam):
+        widget = LinesEdit(spec)
     else:
         raise TypeError(f"no widget for {type(spec).__name__}")
     widget.setObjectName(f"param_{spec.name}")
@@ -51,7 +55,8 @@ def _make_widget(spec: Param) -> QWidget:
 
 
 class ParamForm(QWidget):
-    """Shows the knobs of one lesson; values() returns raw values for core validation."""
+    """Shows the knobs of one lesson; values() returns raw values for core validation,
+    leaving out knobs hidden by their `shown_when` (the run takes their defaults)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +74,23 @@ class ParamForm(QWidget):
             widget = _make_widget(spec)
             self._widgets[spec.name] = widget
             self._layout.addRow(f"{spec.label}:", widget)
+            if isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(self._update_shown)
         self.reset()
+        self._update_shown()
+
+    def is_shown(self, spec: Param) -> bool:
+        """False for a knob whose `shown_when` condition does not hold right now."""
+        if spec.shown_when is None:
+            return True
+        other, value = spec.shown_when
+        widget = self._widgets.get(other)
+        return not isinstance(widget, QComboBox) or widget.currentData() == value
+
+    @Slot()
+    def _update_shown(self) -> None:
+        for spec in self._specs:
+            self._layout.setRowVisible(self._widgets[spec.name], self.is_shown(spec))
 
     def widget(self, name: str) -> QWidget:
         return self._widgets[name]
@@ -86,15 +107,20 @@ class ParamForm(QWidget):
                 widget.setCurrentIndex(max(0, widget.findData(value)))
             elif isinstance(widget, QLineEdit):
                 widget.setText(value)
+            elif isinstance(widget, LinesEdit):
+                widget.set_lines(value)
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
+        hidden = {spec.name for spec in self._specs if not self.is_shown(spec)}
         for name, widget in self._widgets.items():
+            if name in hidden:
+                continue  # it does not apply to these settings: the run uses its default
             if isinstance(widget, QSpinBox | QDoubleSpinBox):
                 widget.interpretText()  # take a half-typed number too
                 values[name] = widget.value()
             elif isinstance(widget, QComboBox):
                 values[name] = widget.currentData()
-            elif isinstance(widget, QLineEdit):
+            elif isinstance(widget, QLineEdit | LinesEdit):
                 values[name] = widget.text()
         return values

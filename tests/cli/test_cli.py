@@ -162,6 +162,13 @@ def test_daemon_text_mode_streams_both_children_and_marks_the_cut():
         (["run", "race", "--set", "variant=sloppy"], "variant must be one of"),
         (["run", "race", "--set", "switch_interval_ms=0.01"],
          "switch_interval_ms must be between 0.1 and 100"),
+        (["run", "fetch", "--set", "urls=https://a.invalid,file:///etc/passwd"],
+         "urls: 'file:///etc/passwd': only http:// and https:// URLs are fetched"),
+        (["run", "fetch", "--set", "urls=javascript:alert(1)"], "only http:// and https://"),
+        (["run", "fetch", "--set", "urls=http:///nohost"], "no host name"),
+        (["run", "fetch", "--set", "urls=,"], "urls must list at least one item"),
+        (["run", "fetch", "--set", "latency_s=3"], "latency_s must be between 0 and 2"),
+        (["run", "fetch", "--set", "source=ftp"], "source must be one of local, web"),
         (["run"], "required"),
         (["run", "thread-start", "--frobnicate"], "unrecognized arguments"),
     ],
@@ -195,3 +202,31 @@ def test_help_names_the_window_options():
     assert proc.returncode == 0
     for option in ("--self-test", "--install-desktop", "--uninstall-desktop", "bench"):
         assert option in proc.stdout
+
+
+@pytest.mark.parametrize("placement", ["--in-process", "--isolated"])
+def test_fetch_json_has_strategies_and_url_rows(placement):
+    proc = gilviz("run", "fetch", "--set", "latency_s=0.05", "--set", "errors=some",
+                  "--set", "timeout_s=0.3", placement, "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["result"]
+    assert set(result["strategies"]) == {"sequential", "threads", "pool"}
+    assert all(seconds > 0 for seconds in result["strategies"].values())
+    assert set(result["speedup"]) == {"threads", "pool"}
+    assert len(result["urls"]) == 11
+    for row in result["urls"]:
+        assert {"url", "status", "bytes", "seconds", "error"} <= set(row)
+    errors = [row["error"] for row in result["urls"]]
+    assert errors[:7] == [None] * 7
+    assert errors[7:10] == ["HTTP 500", "timeout after 0.3 s", "connection refused"]
+    assert errors[10].startswith("invalid URL")
+
+
+def test_fetch_takes_a_comma_separated_url_list():
+    proc = gilviz("run", "fetch", "--set", "source=web", "--set", "timeout_s=1",
+                  "--set", "urls=https://one.invalid, http://two.invalid/page", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["params"]["urls"] == ["https://one.invalid", "http://two.invalid/page"]
+    rows = data["result"]["urls"]
+    assert [row["error"] for row in rows] == ["cannot resolve host (offline?)"] * 2

@@ -6,6 +6,7 @@ from gilviz.core.params import (
     ChoiceParam,
     FloatParam,
     IntParam,
+    LinesParam,
     ParamError,
     TextParam,
     parse_assignments,
@@ -69,3 +70,43 @@ def test_cli_assignments_are_parsed_by_type():
 def test_cli_assignment_errors(item, message):
     with pytest.raises(ParamError, match=message):
         parse_assignments(SPECS, [item])
+
+
+def _no_x(line: str) -> str | None:
+    return "has an x" if "x" in line else None
+
+
+LINES = LinesParam("items", "Items", "one per line", default_value=("a", "b"), max_lines=3,
+                   max_line_length=10, line_problem=_no_x)
+
+
+def test_lines_come_from_text_or_a_sequence_stripped_and_without_blanks():
+    assert LINES.check("  a \n\n b\n") == ("a", "b")
+    assert LINES.check(["a", " ", "c"]) == ("a", "c")
+    assert LINES.check(LINES.default) == LINES.default
+    assert resolve((LINES,), {}) == {"items": ("a", "b")}
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("", "at least one"), ("\n \n", "at least one"), ("a\nb\nc\nd", "at most 3 items"),
+    ("a" * 11, "at most 10 characters"), (5, "lines of text"), (["a", 1], "lines of text"),
+    (["a\0b"], "single line"),
+])
+def test_bad_lists_are_refused(value, message):
+    with pytest.raises(ParamError, match=message):
+        LINES.check(value)
+
+
+def test_the_window_keeps_a_bad_line_but_the_command_line_refuses_it():
+    assert LINES.check("a\nxa") == ("a", "xa")  # the lesson reports and skips it
+    assert LINES.problem("xa") == "has an x" and LINES.problem("a") is None
+    assert LINES.parse(" a , b ") == ("a", "b")
+    with pytest.raises(ParamError, match=r"items: 'xa': has an x"):
+        LINES.parse("a,xa")
+    assert parse_assignments((LINES,), ["items=c,d"]) == {"items": ("c", "d")}
+
+
+def test_shown_when_is_optional_and_does_not_change_checking():
+    assert THREADS.shown_when is None
+    local_only = IntParam("pages", "Pages", "how many", shown_when=("source", "local"))
+    assert local_only.shown_when == ("source", "local") and local_only.check(3) == 3

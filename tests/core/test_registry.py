@@ -6,7 +6,7 @@ from gilviz.demos import REGISTRY
 LECTURE_ORDER = [
     "thread-start", "thread-join", "thread-args", "many-threads", "daemon", "race", "lock",
     "thread-pool", "process-vs-thread", "event", "gil-cpu", "gil-io", "gil-release",
-    "switch-interval",
+    "switch-interval", "fetch",
 ]
 
 

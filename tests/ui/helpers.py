@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gilviz.ui.lines_edit import LinesEdit
 from gilviz.ui.main_window import MainWindow
 
 RUN_TIMEOUT_MS = 20_000
@@ -43,6 +44,8 @@ def set_param(window: QWidget, name: str, value: Any) -> None:
         widget.setCurrentIndex(index)
     elif isinstance(widget, QLineEdit):
         widget.setText(value)
+    elif isinstance(widget, LinesEdit):
+        widget.set_lines(value)
     else:
         raise AssertionError(f"unexpected widget for {name}: {widget}")
 

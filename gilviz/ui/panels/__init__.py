@@ -9,6 +9,7 @@ from __future__ import annotations
 from gilviz.ui.panels.base import LessonPanel
 from gilviz.ui.panels.daemon_output import DaemonPanel
 from gilviz.ui.panels.event_button import EventPanel
+from gilviz.ui.panels.fetch_view import FetchPanel, FetchTable
 from gilviz.ui.panels.lock_cost import LockCostPanel
 from gilviz.ui.panels.pools_compare import PoolsComparePanel, PoolSpeedupChart
 from gilviz.ui.panels.race_counter import CounterPanel
@@ -29,6 +30,7 @@ PANELS: dict[str, tuple[type[LessonPanel], ...]] = {
     "gil-cpu": (SpeedupChart,),
     "gil-io": (SpeedupChart,),
     "gil-release": (SpeedupChart,),
+    "fetch": (FetchPanel, FetchTable),
 }
 
 

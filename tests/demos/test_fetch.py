@@ -1,0 +1,201 @@
+"""The fetch lesson against gilviz's own local site: never the internet. A `.invalid`
+host never resolves (RFC 2606), which stands in for a machine without DNS."""
+
+import itertools
+import logging
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from gilviz.core.runner import RunResult, execute
+from gilviz.core.telemetry import Probe
+from gilviz.demos import REGISTRY
+from gilviz.demos.fetch import (
+    NOT_FETCHED,
+    POOL,
+    REFUSED,
+    SEQUENTIAL,
+    STRATEGIES,
+    THREADS,
+    UNRESOLVED,
+    short_name,
+    url_problem,
+)
+from gilviz.demos.local_site import LocalSite
+from tests.demos.helpers import run_lesson
+
+LESSON = REGISTRY.get("fetch")
+ROW_KEYS = {"url", "status", "bytes", "seconds", "error"}
+
+
+def port_is_closed(server: str) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex(("127.0.0.1", urlsplit(server).port)) != 0
+
+
+def rows_of(result: dict, strategy: str) -> list[dict]:
+    return [row for row in result["per_strategy"] if row["strategy"] == strategy]
+
+
+def test_threads_and_pool_are_5x_faster_for_7_urls_at_200_ms():
+    best = {THREADS: 0.0, POOL: 0.0}
+    for _ in range(3):  # a busy machine only slows the threads down: best of three
+        outcome, _ = run_lesson("fetch", latency_s=0.2, page_kib=16, workers=7)
+        result = outcome.result
+        assert len(result["urls"]) == 7 and result["fetched"] == 7 and result["failed"] == 0
+        assert result["strategies"][SEQUENTIAL] >= 7 * 0.2
+        for strategy in best:
+            best[strategy] = max(best[strategy], result["speedup"][strategy])
+        if min(best.values()) >= 5:
+            break
+    assert min(best.values()) >= 5, result["strategies"]
+    assert port_is_closed(result["server"])
+
+
+def test_every_row_has_the_contract_fields_and_real_numbers():
+    outcome, snapshot = run_lesson("fetch", latency_s=0.02, page_kib=5)
+    result = outcome.result
+    assert set(result["strategies"]) == set(STRATEGIES)
+    for row in result["urls"]:
+        assert set(row) >= ROW_KEYS
+        assert row["status"] == 200 and row["bytes"] == 5 * 1024 and row["error"] is None
+        assert 0.02 <= row["seconds"] < 2
+    assert len(result["per_strategy"]) == 3 * 7
+    sequential = rows_of(result, SEQUENTIAL)
+    assert {row["worker"] for row in sequential} == {"main"}
+    assert all(a["end"] <= b["start"] for a, b in itertools.pairwise(sequential))
+    assert len({row["worker"] for row in rows_of(result, THREADS)}) == 7
+    assert len({row["worker"] for row in rows_of(result, POOL)}) <= 4
+    assert all(lane.state == "done" for lane in snapshot.lanes)
+    assert "Fetched http://127.0.0.1:" in " ".join(event.text for event in snapshot.events)
+
+
+def test_each_failure_gets_its_own_row_and_the_others_go_on():
+    outcome, _ = run_lesson("fetch", latency_s=0.02, errors="some", timeout_s=0.3)
+    result = outcome.result
+    assert result["fetched"] == 7 and result["failed"] == 4
+    for strategy in STRATEGIES:
+        rows = rows_of(result, strategy)
+        assert [row["error"] for row in rows[:7]] == [None] * 7
+        server_error, too_slow, refused, typo = rows[7:]
+        assert server_error["status"] == 500 and server_error["error"] == "HTTP 500"
+        assert too_slow["status"] is None and too_slow["error"] == "timeout after 0.3 s"
+        assert 0.3 <= too_slow["seconds"] < 1.5
+        assert refused["error"] == REFUSED
+        assert typo["url"].startswith("htp://") and typo["error"].startswith("invalid URL")
+        assert typo["worker"] is None  # never requested
+    assert "4 of 11 failed" in LESSON.takeaway(result)
+
+
+def test_web_mode_reports_dns_failure_refusal_and_success_side_by_side():
+    with LocalSite(0.01, 1) as site:
+        urls = (site.url("python.org"), "http://gilviz-test.invalid/", site.refused_url(),
+                "https://also-not-here.invalid/page")
+        outcome, _ = run_lesson("fetch", source="web", urls=urls, timeout_s=2.0)
+    result = outcome.result
+    assert [row["error"] for row in result["urls"]] == [None, UNRESOLVED, REFUSED, UNRESOLVED]
+    assert result["urls"][0]["status"] == 200 and result["server"] is None
+
+
+def test_offline_web_mode_says_so_and_does_not_hang():
+    urls = ("https://stackoverflow.invalid", "https://github.invalid", "ftp://python.org")
+    started = time.perf_counter()
+    outcome, _ = run_lesson("fetch", source="web", urls=urls, timeout_s=1.0)
+    assert time.perf_counter() - started < 10
+    rows = outcome.result["urls"]
+    assert [row["error"] for row in rows[:2]] == [UNRESOLVED, UNRESOLVED]
+    assert rows[2]["error"].startswith("invalid URL: only http:// and https://")
+    assert "offline" in LESSON.takeaway(outcome.result)
+
+
+def run_until(params: dict, strategy: str, after_s: float = 0.15) -> tuple[RunResult, float]:
+    """Run the lesson, press Stop `after_s` into `strategy`; (outcome, seconds Stop took)."""
+    probe = Probe()
+    outcome: list[RunResult] = []
+    runner = threading.Thread(target=lambda: outcome.append(execute(LESSON, params, probe)))
+    runner.start()
+    deadline = time.monotonic() + 30
+    while strategy not in (probe.snapshot().values.get("fetch") or {}).get("starts", {}):
+        assert time.monotonic() < deadline and runner.is_alive()
+        time.sleep(0.01)
+    time.sleep(after_s)
+    pressed = time.perf_counter()
+    probe.stop.set()
+    runner.join(30)
+    return outcome[0], time.perf_counter() - pressed
+
+
+def test_stop_during_sequential_ends_within_one_request_timeout():
+    # Every page takes 2 s and the timeout is 1 s: the request in flight ends by timing out.
+    params = {"latency_s": 2.0, "timeout_s": 1.0}
+    outcome, took = run_until(params, SEQUENTIAL, after_s=0.3)
+    assert outcome.stopped and outcome.error is None
+    assert took < 0.25 + 1.0 + 0.5  # 0.5 s of slack for a loaded machine
+    rows = outcome.result["urls"]
+    assert sum(1 for row in rows if row["error"] == NOT_FETCHED) >= 6
+    assert outcome.result["strategies"] == {}
+    assert port_is_closed(outcome.result["server"])
+
+
+def test_stop_cancels_the_pool_queue():
+    # One worker, seven pages of 0.4 s each: Stop drops what is still queued.
+    params = {"latency_s": 0.4, "timeout_s": 5.0, "workers": 1}
+    outcome, took = run_until(params, POOL, after_s=0.1)
+    assert outcome.stopped and took < 0.25 + 0.4 + 0.5
+    pool = rows_of(outcome.result, POOL)
+    assert sum(1 for row in pool if row["error"] == NOT_FETCHED) >= 5
+    assert set(outcome.result["strategies"]) == {SEQUENTIAL, THREADS}
+    assert outcome.result["urls"] == [{k: v for k, v in row.items() if k != "strategy"}
+                                      for row in pool]
+    assert port_is_closed(outcome.result["server"])
+
+
+def test_stop_during_threads_waits_for_no_more_than_the_requests_in_flight():
+    params = {"latency_s": 2.0, "timeout_s": 1.0}
+    outcome, took = run_until(params, THREADS, after_s=0.1)
+    assert outcome.stopped and took < 0.25 + 1.0 + 0.5
+    assert POOL not in {row["strategy"] for row in outcome.result["per_strategy"]}
+
+
+def test_no_connection_pool_is_full_warning(caplog):
+    with LocalSite(0.02, 1) as site:
+        urls = tuple(site.url(f"page-{i}") for i in range(40))
+        with caplog.at_level(logging.WARNING, logger="urllib3"):
+            outcome, _ = run_lesson("fetch", source="web", urls=urls, workers=16)
+            assert outcome.result["fetched"] == 40
+            assert not [r for r in caplog.records if "pool is full" in r.getMessage()]
+            # The check can see the warning: one Session shared by 16 threads logs it.
+            with requests.Session() as shared, ThreadPoolExecutor(16) as pool:
+                list(pool.map(lambda url: shared.get(url, timeout=5), urls))
+            assert [r for r in caplog.records if "pool is full" in r.getMessage()]
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd", "javascript:alert(1)", "ftp://python.org", "http://", "https:///x",
+    "python.org", "http://exa mple.com", "http://host:99999/", "",
+])
+def test_only_http_and_https_urls_with_a_host_are_accepted(url):
+    assert url_problem(url)
+
+
+@pytest.mark.parametrize("url", ["https://python.org", "http://127.0.0.1:8000/a?b=1",
+                                 "HTTPS://GitHub.com/x", "http://[::1]:80/"])
+def test_good_urls_pass(url):
+    assert url_problem(url) is None
+
+
+def test_bad_urls_from_the_command_line_are_refused_before_anything_runs():
+    from gilviz.core.params import ParamError, parse_assignments
+    with pytest.raises(ParamError, match="only http:// and https://"):
+        parse_assignments(LESSON.params, ["urls=https://a.invalid,file:///etc/passwd"])
+
+
+def test_bar_labels_name_the_host_or_the_local_page():
+    assert short_name("https://www.python.org/about") == "python.org"
+    assert short_name("http://127.0.0.1:8123/github.com") == "github.com"
