@@ -102,6 +102,11 @@ class TimelineTab(QWidget):
         self._drawn_at = self._stats_at = 0.0
 
     def refresh(self, recorder: TimelineRecorder, final: bool = False) -> None:
+        """Redraw while visible (and once at the end). Every Qt call lets go of the GIL
+        and must win it back, so with CPU-bound threads in this process a hidden table
+        refreshed cell by cell could freeze the window for a second."""
+        if not final and not self.isVisible():
+            return
         now = time.monotonic()
         if final or now - self._drawn_at >= VIEW_REFRESH_S:
             self._drawn_at = now
