@@ -173,6 +173,7 @@ class DemoPage(QWidget):
         layout.addWidget(body, 1)
 
         self.in_gui_process.toggled.connect(self._update_gil_note)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.run_button.clicked.connect(self.run)
         self.stop_button.clicked.connect(self.stop)
         self.reset_button.clicked.connect(self.reset)
@@ -324,6 +325,14 @@ class DemoPage(QWidget):
     def _update_gil_note(self) -> None:
         heavy = self.lesson is not None and self.lesson.prefers_isolated
         self.gil_note.setVisible(heavy and self.in_gui_process.isChecked())
+
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        """The log reads fine in a strip; the timeline and charts need height."""
+        if self.tabs.widget(index) is not self.log:
+            self._give_tabs_room()
+        if self.tabs.widget(index) is self.timeline and self.recorder is not None:
+            self.timeline.refresh(self.recorder, final=True)
 
     def _give_tabs_room(self, share: float = 0.6) -> None:
         total = sum(self._right.sizes())

@@ -54,6 +54,7 @@ class TimelineTab(QWidget):
         legend.setToolTip(legend_tooltip())
         self.stats = QTableWidget(0, len(STATS_COLUMNS))
         self.stats.setObjectName("timelineStats")
+        self.stats.setMinimumHeight(50)
         self.stats.setHorizontalHeaderLabels(STATS_COLUMNS)
         for column, tip in enumerate(STATS_TIPS):
             self.stats.horizontalHeaderItem(column).setToolTip(tip)
@@ -78,8 +79,9 @@ class TimelineTab(QWidget):
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(self.view)
         body.addWidget(self.stats)
-        body.setStretchFactor(0, 3)
+        body.setStretchFactor(0, 4)
         body.setStretchFactor(1, 1)
+        body.setSizes([400, 90])  # the lanes first; the table scrolls
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(legend)
