@@ -17,6 +17,7 @@ from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.demos.gil_common import cores_available, thread_counts
 from gilviz.demos.process_vs_thread import PROCESSES, THREADS
+from gilviz.ui.charts import lecture_plot
 from gilviz.ui.gantt import Bar, GanttChart
 from gilviz.ui.panels.base import LessonPanel
 from gilviz.ui.theme import BASE_POINT_SIZE
@@ -124,21 +125,8 @@ class PoolSpeedupChart(LessonPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("poolSpeedupChart")
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setObjectName("poolSpeedupPlot")
+        self.plot = lecture_plot("workers", "speedup over one thread (x)", "poolSpeedupPlot")
         item = self.plot.getPlotItem()
-        font = QFont()
-        font.setPointSize(BASE_POINT_SIZE)
-        label_style = {"font-size": f"{BASE_POINT_SIZE + 1}pt", "color": "#222"}
-        for side, text in (("bottom", "workers"), ("left", "speedup over one thread (x)")):
-            axis = item.getAxis(side)
-            axis.setTickFont(font)
-            axis.setTextPen("#222")
-            axis.setPen("#222")
-            item.setLabel(side, text, **label_style)
-        item.showGrid(x=True, y=True, alpha=0.25)
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
         legend = item.addLegend(offset=(10, 10), labelTextSize=f"{BASE_POINT_SIZE}pt")
         legend.setBrush(pg.mkBrush(255, 255, 255, 220))
         self.ideal = item.plot([], [], pen=pg.mkPen("#888", width=2, style=Qt.PenStyle.DashLine),

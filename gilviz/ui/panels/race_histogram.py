@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
+from gilviz.ui.charts import lecture_plot
 from gilviz.ui.panels.base import LessonPanel
 from gilviz.ui.theme import BAD
 
@@ -58,22 +59,8 @@ class LostHistogramPanel(LessonPanel):
         self.summary.setFont(font)
         self.summary.setWordWrap(True)
 
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setObjectName("lostHistogram")
-        item = self.plot.getPlotItem()
-        item.setMouseEnabled(False, False)
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.showGrid(x=False, y=True, alpha=0.25)
-        tick_font = QFont(self.font())
-        tick_font.setPointSize(AXIS_POINT_SIZE)
-        label_style = {"color": "#333", "font-size": f"{AXIS_POINT_SIZE}pt"}
-        for side, text in (("bottom", "updates lost in one trial"), ("left", "trials")):
-            axis = item.getAxis(side)
-            axis.setTickFont(tick_font)
-            axis.setTextPen("#333")
-            axis.setPen("#888")
-            item.setLabel(side, text, **label_style)
+        self.plot = lecture_plot("updates lost in one trial", "trials", "lostHistogram",
+                                 point_size=AXIS_POINT_SIZE, grid_x=False)
         self.bars = pg.BarGraphItem(x=[], height=[], width=1.0, brush=QColor(BAD),
                                     pen=pg.mkPen("#7f0000"))
         self.plot.addItem(self.bars)

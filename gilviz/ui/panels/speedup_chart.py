@@ -10,14 +10,13 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout
 
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.demos.gil_common import cores_available, thread_counts
+from gilviz.ui.charts import lecture_plot
 from gilviz.ui.panels.base import LessonPanel
-from gilviz.ui.theme import BASE_POINT_SIZE
 
 LINE = "#0072b2"
 GUIDE = "#888888"
@@ -31,21 +30,8 @@ class SpeedupChart(LessonPanel):
         super().__init__()
         self.setObjectName("speedupChart")
         self.points: list[dict[str, Any]] = []
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setObjectName("speedupPlot")
+        self.plot = lecture_plot("threads", "speedup (x)", "speedupPlot")
         item = self.plot.getPlotItem()
-        font = QFont()
-        font.setPointSize(BASE_POINT_SIZE)
-        label_style = {"font-size": f"{BASE_POINT_SIZE + 1}pt", "color": "#222"}
-        for side, text in (("bottom", "threads"), ("left", "speedup (x)")):
-            axis = item.getAxis(side)
-            axis.setTickFont(font)
-            axis.setTextPen("#222")
-            axis.setPen("#222")
-            item.setLabel(side, text, **label_style)
-        item.showGrid(x=True, y=True, alpha=0.25)
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
         dashed = pg.mkPen(GUIDE, width=2, style=Qt.PenStyle.DashLine)
         self.ideal = item.plot([], [], pen=dashed)
         self.no_gain = pg.InfiniteLine(pos=1, angle=0, pen=pg.mkPen(GUIDE, width=1))
