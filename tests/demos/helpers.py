@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 from gilviz.core.runner import RunResult, execute
@@ -19,3 +21,22 @@ def run_lesson(lesson_id: str, **params: Any) -> tuple[RunResult, Snapshot]:
     outcome = execute(lesson, {**fast, **params}, probe)
     assert outcome.error is None, outcome.error
     return outcome, probe.snapshot()
+
+
+def run_and_stop(lesson_id: str, params: dict[str, Any],
+                 after_s: float = 0.3) -> tuple[RunResult, Probe, float]:
+    """Run a lesson, press Stop after `after_s`, and return the result, its probe and the
+    seconds from the moment Stop was pressed to the run's end."""
+    probe = Probe()
+    stopped_at: list[float] = []
+
+    def stop() -> None:
+        stopped_at.append(time.perf_counter())
+        probe.stop.set()
+
+    timer = threading.Timer(after_s, stop)
+    timer.start()
+    outcome = execute(REGISTRY.get(lesson_id), params, probe)
+    ended = time.perf_counter()
+    timer.join()
+    return outcome, probe, ended - stopped_at[0]

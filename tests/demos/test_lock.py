@@ -6,7 +6,7 @@ import pytest
 from gilviz.core.runner import execute
 from gilviz.core.telemetry import Probe
 from gilviz.demos import REGISTRY
-from tests.demos.helpers import run_lesson
+from tests.demos.helpers import run_and_stop, run_lesson
 
 LESSON = REGISTRY.get("lock")
 
@@ -78,20 +78,9 @@ def test_per_increment_lets_threads_count_side_by_side():
 
 @pytest.mark.parametrize("granularity", ["per-increment", "whole-loop"])
 def test_stop_ends_64_locked_threads_quickly(granularity):
-    probe = Probe()
-    stopped_at = []
-
-    def stop():
-        stopped_at.append(time.perf_counter())
-        probe.stop.set()
-
-    timer = threading.Timer(0.3, stop)
-    timer.start()
-    outcome = execute(LESSON, {"threads": 64, "iterations": 1_000_000,
-                               "granularity": granularity}, probe)
-    ended = time.perf_counter()
-    timer.join()
+    outcome, _, took = run_and_stop("lock", {"threads": 64, "iterations": 1_000_000,
+                                             "granularity": granularity})
     assert outcome.stopped and outcome.error is None
-    assert ended - stopped_at[0] < 1.0
+    assert took < 1.0
     result = outcome.result
     assert result["lost"] == 0 and result["actual"] == result["expected"] > 0
