@@ -65,7 +65,7 @@ class EngineRun:
         self.lesson_id = lesson_id
         self.params = dict(params)
         self.command = command or EngineCommand()
-        self.board = Board.shared()
+        self.board: Board | None = None  # made at start: nothing to leak before
         self.process: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -86,18 +86,20 @@ class EngineRun:
 
     def start(self) -> None:
         self._started_ns = time.perf_counter_ns()
+        self.board = Board.shared()
         try:
             self.process = subprocess.Popen(
                 self.command.argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 env=self.command.environment(), close_fds=True,
             )
         except OSError:
-            self.board.close()
+            self._release()
             raise
         assert self.process.stdin is not None and self.process.stdout is not None
         with contextlib.suppress(OSError):  # it died at once: done() reports its exit code
             write_frame(self.process.stdin, {
-                "lesson": self.lesson_id, "params": self.params, "board": self.board.name})
+                "lesson": self.lesson_id, "params": self.params,
+                "board": self.board.name})
         self._reader = threading.Thread(
             target=self._read, args=(self.process.stdout,), daemon=True,
             name=f"gilviz-engine-reader-{self.lesson_id}")
@@ -123,32 +125,38 @@ class EngineRun:
             with self._lock:
                 self._failure = f"unreadable message from the engine: {exc}"
 
+    @property
+    def _live_board(self) -> Board | None:
+        return None if self._closed else self.board
+
     def stop(self) -> None:
-        if not self._closed:
-            self.board.request_stop()
+        if self._live_board is not None:
+            self._live_board.request_stop()
 
     def snapshot(self, events_from: int = 0) -> Snapshot:
         with self._lock:
             events = self._events[events_from:]
             values = dict(self._values)
-        if self._closed:
+        board = self._live_board
+        if board is None:
             return Snapshot(t=0.0, lanes=(), events=tuple(events),
                             events_total=events_from + len(events), values=values)
-        origin = self.board.origin_ns() or self._started_ns
+        origin = board.origin_ns() or self._started_ns
         return Snapshot(
             t=(time.perf_counter_ns() - origin) / 1e9,
-            lanes=self.board.read_lanes(),
+            lanes=board.read_lanes(),
             events=tuple(events),
             events_total=events_from + len(events),
             values=values,
         )
 
     def read_marks(self, index: int, start: int, end: int) -> list[int]:
-        return [] if self._closed else self.board.read_marks(index, start, end)
+        board = self._live_board
+        return [] if board is None else board.read_marks(index, start, end)
 
     def poke(self) -> None:
-        if not self._closed:
-            self.board.poke()
+        if self._live_board is not None:
+            self._live_board.poke()
 
     def done(self) -> bool:
         with self._lock:
@@ -163,7 +171,8 @@ class EngineRun:
                 elapsed = (time.perf_counter_ns() - self._started_ns) / 1e9
                 reason = self._failure or (
                     f"engine stopped unexpectedly: exit code {self.process.returncode}")
-                stopped = not self._closed and self.board.stop_requested()
+                board = self._live_board
+                stopped = board is not None and board.stop_requested()
                 self._result = RunResult(self.lesson_id, self.params, elapsed, {},
                                          stopped=stopped, error=reason)
         return True
@@ -210,4 +219,5 @@ class EngineRun:
                         stream.close()
                 except OSError:
                     pass
-        self.board.close()
+        if self.board is not None:
+            self.board.close()

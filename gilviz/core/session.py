@@ -12,6 +12,7 @@ from typing import Any
 
 from gilviz.core.engine import EngineCommand
 from gilviz.core.lesson import Lesson
+from gilviz.core.params import resolve
 from gilviz.core.placement import RunFactory
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import LogEvent, Snapshot
@@ -24,7 +25,7 @@ class RunSession:
                  engine: EngineCommand | None = None) -> None:
         """Raises ParamError for settings the placement cannot run."""
         self.lesson = lesson
-        self.params = dict(params)
+        self.params = resolve(lesson.params, params)
         self.placement = placement
         self.engine = engine
         self.run = (factory or RunFactory()).create(lesson, self.params, placement, engine)
