@@ -17,6 +17,7 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from gilviz.core.lesson import Lesson
+from gilviz.ui import theme
 
 # Lines that carry the lesson: thread life cycle, locking, signalling, pools, the GIL.
 KEY_MARKERS = (".start()", ".join(", "threading.Thread(", "make_thread(", "Lock(",
@@ -60,7 +61,6 @@ class CodeView(QWidget):
         super().__init__(parent)
         self.source = ""
         self.extra: tuple[str, ...] = ()
-        self.dark = False
         self.browser = QTextBrowser()
         self.browser.setObjectName("codeView")
         self.browser.setLineWrapMode(QTextBrowser.LineWrapMode.NoWrap)
@@ -85,12 +85,13 @@ class CodeView(QWidget):
         self.extra = lesson.key_code
         self._render()
 
-    def set_dark(self, dark: bool) -> None:
-        self.dark = dark
+    def restyle(self) -> None:
+        """The theme changed: highlight the code in its colours."""
         self._render()
 
     def _render(self) -> None:
-        html = source_html(self.source, self.dark, self.extra) if self.source else ""
+        dark = theme.current().dark
+        html = source_html(self.source, dark, self.extra) if self.source else ""
         self.browser.setHtml(html)
 
     @Slot()

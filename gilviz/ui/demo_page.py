@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Slot
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QTextBrowser,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from gilviz.core.lesson import Lesson
-from gilviz.core.params import ParamError, resolve
+from gilviz.core.params import ChoiceParam, Param, ParamError, resolve
 from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
 from gilviz.core.runner import RunResult
 from gilviz.core.session import RunSession
@@ -32,15 +33,39 @@ from gilviz.ui.code_view import CodeView
 from gilviz.ui.cpu_cores import CpuCoresView
 from gilviz.ui.event_log import EventLog
 from gilviz.ui.lanes_view import ThreadLanesView
+from gilviz.ui.legend import StateLegend
+from gilviz.ui.look import set_font_factor, set_ink
 from gilviz.ui.panels import LessonPanel, panels_for
 from gilviz.ui.param_form import ParamForm
 from gilviz.ui.result_view import ResultView
 from gilviz.ui.run_controller import RunController
 from gilviz.ui.settings import load_params, save_params
-from gilviz.ui.theme import BASE_POINT_SIZE, TITLE_POINT_SIZE, WARN
+from gilviz.ui.settings_summary import SettingsSummary
+from gilviz.ui.theme import TITLE_FACTOR
 from gilviz.ui.timeline_tab import TimelineTab
 
 log = logging.getLogger(__name__)
+
+
+def setting_text(spec: Param, value: Any) -> str:
+    """A knob's value as the form shows it: 10,000; 5 ms; the choice's label."""
+    if isinstance(spec, ChoiceParam):
+        return spec.label_of(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        unit = getattr(spec, "unit", "")
+        return f"{value:g} {unit}".strip()
+    text = str(value).replace("\n", ", ")
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def without_title(markdown: str) -> str:
+    """The notes minus their first heading: the page shows the title already, larger."""
+    first, _, rest = markdown.lstrip().partition("\n")
+    return rest.lstrip() if first.startswith("# ") else markdown
 
 
 IN_GUI_NOTE = (
@@ -73,11 +98,10 @@ class DemoPage(QWidget):
         self._shown_tenths = -1
 
         self.title = QLabel()
-        title_font = QFont(self.title.font())
-        title_font.setPointSize(TITLE_POINT_SIZE)
-        title_font.setBold(True)
-        self.title.setFont(title_font)
+        self.title.setObjectName("lessonTitle")
+        set_font_factor(self.title, TITLE_FACTOR, bold=True)
         self.blurb = QLabel()
+        self.blurb.setObjectName("lessonBlurb")
         self.blurb.setWordWrap(True)
 
         self.form = ParamForm()
@@ -95,21 +119,32 @@ class DemoPage(QWidget):
         self.gil_note = QLabel(GIL_NOTE)
         self.gil_note.setObjectName("gilNote")
         self.gil_note.setWordWrap(True)
-        self.gil_note.setStyleSheet(f"color: {WARN};")
+        set_ink(self.gil_note, "warn")
         self.gil_note.hide()
         self.reset_button = QPushButton("Reset to defaults")
         self.reset_button.setObjectName("resetButton")
-        buttons = QHBoxLayout()
+        # Run and Stop sit under the settings, outside their box. Once a run starts (and
+        # in presentation mode) the box folds into a summary of the settings, so the
+        # result below gets the height; "Change settings" opens it again.
+        self.run_row = QWidget()
+        self.run_row.setObjectName("runRow")
+        buttons = QHBoxLayout(self.run_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.stop_button)
+        self.settings_summary = SettingsSummary()
+        self.settings_summary.hide()
 
         settings = QGroupBox("Settings")
+        settings.setObjectName("settingsBox")
+        # Never squeezed by a tall tab below (the code): the tab scrolls instead.
+        settings.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         settings_layout = QVBoxLayout(settings)
         settings_layout.addWidget(self.form)
         settings_layout.addWidget(self.in_gui_process)
         settings_layout.addWidget(self.gil_note)
-        settings_layout.addLayout(buttons)
         settings_layout.addWidget(self.reset_button)
+        self.settings_box = settings
 
         self.result_view = ResultView()
         self.notes = QTextBrowser()
@@ -125,20 +160,36 @@ class DemoPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.cores = CpuCoresView()
-        cores_box = QGroupBox("CPU cores")
-        QVBoxLayout(cores_box).addWidget(self.cores)
+        left_layout.addWidget(self.settings_summary)
         left_layout.addWidget(settings)
-        left_layout.addWidget(cores_box)
+        left_layout.addWidget(self.run_row)
         left_layout.addWidget(self.info_tabs, 1)
 
         self.lanes = ThreadLanesView()
         lanes_box = QGroupBox("Threads")
-        QVBoxLayout(lanes_box).addWidget(self.lanes)
+        lanes_box.setObjectName("threadsBox")
+        lanes_layout = QVBoxLayout(lanes_box)
+        lanes_layout.addWidget(self.lanes, 1)
+        self.lanes_legend = StateLegend(self.lanes.kinds_shown)
+        self.lanes_legend.setObjectName("threadsLegend")
+        lanes_layout.addWidget(self.lanes_legend)
+        # The cores beside the threads: which of them keep a core busy, and the machine.
+        self.cores = CpuCoresView()
+        cores_box = QGroupBox("CPU, all programs")
+        cores_box.setObjectName("coresBox")
+        cores_box.setToolTip(self.cores.toolTip())
+        QVBoxLayout(cores_box).addWidget(self.cores)
+        top = QWidget()
+        top_row = QHBoxLayout(top)
+        top_row.setContentsMargins(0, 0, 0, 0)
+        top_row.addWidget(lanes_box, 1)
+        top_row.addWidget(cores_box)
         self.log = EventLog()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("lessonTabs")
-        self.tabs.addTab(self.log, "What each thread printed")
+        self.tabs.addTab(self.log, "Output")
+        self.tabs.setTabToolTip(0, "What each thread printed, stamped with the time since "
+                                   "the run started")
         self.timeline = TimelineTab()
         self.tabs.addTab(self.timeline, "Timeline")
         self.session: RunSession | None = None  # the run shown, going on or ended
@@ -146,7 +197,7 @@ class DemoPage(QWidget):
         self.panels: list[LessonPanel] = []
         self._lanes_box = lanes_box
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(lanes_box)
+        right.addWidget(top)
         right.addWidget(self.tabs)
         right.setSizes([440, 180])
         self._right = right
@@ -157,6 +208,11 @@ class DemoPage(QWidget):
         body.setStretchFactor(0, 0)
         body.setStretchFactor(1, 1)
         body.setSizes([380, 620])
+        self._body = body
+        self._normal_sizes: list[int] | None = None
+        self._presenting = False
+        self.settings_summary.change.clicked.connect(self._change_settings)
+        self.controller.runningChanged.connect(self._fold_settings)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -180,7 +236,7 @@ class DemoPage(QWidget):
         self.lesson = lesson
         self.title.setText(lesson.title)
         self.blurb.setText(lesson.blurb)
-        self.notes.setMarkdown(lesson_notes(lesson.id) or f"# {lesson.title}\n\n{lesson.blurb}")
+        self.notes.setMarkdown(without_title(lesson_notes(lesson.id) or lesson.blurb))
         self.code.show_lesson(lesson)
         self.info_tabs.setCurrentWidget(self.notes)
         self.form.set_specs(lesson.params)
@@ -188,6 +244,7 @@ class DemoPage(QWidget):
             self.form.set_values(load_params(self.settings, lesson))
         self.in_gui_process.setChecked(default_placement(lesson) == IN_PROCESS)
         self._update_gil_note()
+        self.open_settings(not self._presenting)
         self._replace_panels(panels_for(lesson.id))
         self._show_panels_for({spec.name: spec.default for spec in lesson.params})
         self.lanes.clear()
@@ -206,19 +263,59 @@ class DemoPage(QWidget):
         if self.settings is not None and self.lesson is not None:
             save_params(self.settings, self.lesson, self.form.values())
 
-    def set_point_size(self, points: int) -> None:
-        """Follow the window's zoom: fonts set explicitly do not follow the app's."""
-        title_font = QFont(self.title.font())
-        title_font.setPointSize(points + TITLE_POINT_SIZE - BASE_POINT_SIZE)
-        self.title.setFont(title_font)
-        for widget in (self.log, self.code.browser):
-            font = QFont(widget.font())
-            font.setPointSize(points)
-            widget.setFont(font)
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: the settings give way to the lesson's visuals (the Run
+        and Stop buttons and a one-line summary stay); leaving it restores the layout."""
+        if on == self._presenting:
+            return
+        self._presenting = on
+        self.open_settings(not on)
+        if on:
+            self._normal_sizes = self._body.sizes()
+            total = sum(self._normal_sizes)
+            self._body.setSizes([int(total * 0.3), total - int(total * 0.3)])
+        elif self._normal_sizes:
+            self._body.setSizes(self._normal_sizes)
+
+    def show_tab(self, number: int) -> None:
+        """Bring the lesson's number-th visible tab to the front (keys 1-9)."""
+        shown = [i for i in range(self.tabs.count()) if self.tabs.isTabVisible(i)]
+        if 1 <= number <= len(shown):
+            self.tabs.setCurrentIndex(shown[number - 1])
+
+    def lesson_key(self, name: str) -> None:
+        """A lesson key (set the event, step the replay): the first panel that takes it
+        comes to the front."""
+        for panel in self.panels:
+            if panel.handle_key(name):
+                self.tabs.setCurrentWidget(panel)
+                return
+
+    def open_settings(self, open_: bool) -> None:
+        """Show the settings form, or fold it into its one-line summary."""
+        self.settings_box.setVisible(open_)
+        self.settings_summary.setVisible(not open_)
+        if not open_:
+            self._show_settings_summary()
+
+    @Slot()
+    def _change_settings(self) -> None:
+        self.open_settings(True)
 
     @Slot(bool)
-    def set_dark(self, dark: bool) -> None:
-        self.code.set_dark(dark)
+    def _fold_settings(self, running: bool) -> None:
+        if running:
+            self.open_settings(False)
+
+    def _show_settings_summary(self) -> None:
+        if self.lesson is None:
+            return
+        values = self.form.values()
+        parts = [f"{spec.label}: <b>{html.escape(setting_text(spec, values[spec.name]))}</b>"
+                 for spec in self.lesson.params if spec.name in values]
+        where = ("in the window's process" if self.in_gui_process.isChecked()
+                 else "in the isolated engine")
+        self.settings_summary.show_text(" · ".join([*parts, where]))
 
     @Slot()
     def run(self) -> None:
@@ -304,6 +401,7 @@ class DemoPage(QWidget):
         for panel in panels:
             self.tabs.addTab(panel, panel.title)
             panel.poke.connect(self.controller.poke)
+            panel.suggest.connect(self._run_with)
         self.tabs.setCurrentIndex(0)
 
     @Slot()
@@ -325,14 +423,26 @@ class DemoPage(QWidget):
         self._right.setSizes([lanes_height, total - lanes_height])
     def _show_panels_for(self, params: dict) -> None:
         for panel in self.panels:
-            self.tabs.setTabVisible(self.tabs.indexOf(panel), panel.applies_to(params))
+            shown = panel.applies_to(params) or panel.hint_when_empty
+            self.tabs.setTabVisible(self.tabs.indexOf(panel), shown)
+
+    @Slot(dict)
+    def _run_with(self, values: dict) -> None:
+        """A panel's one-click button: these knobs, as if typed, then Run."""
+        if self.controller.is_running():
+            return
+        self.form.set_values(values)
+        self.run()
 
     def _fit_lanes(self) -> None:
         """Give the thread rows the room they need (up to 70%), the log the rest."""
         total = sum(self._right.sizes())
         chrome = self._lanes_box.sizeHint().height() - self.lanes.sizeHint().height()
-        wanted = self.lanes.canvas.sizeHint().height() + chrome + 8
-        lanes_height = min(wanted, int(total * 0.7))
+        wanted = self.lanes.wanted_height() + chrome + 8
+        # Up to 70% with the log in front (it reads fine in a strip); a lesson's own tab
+        # keeps most of the height, and the rows scroll.
+        share = 0.7 if self.tabs.currentWidget() is self.log else 0.4
+        lanes_height = min(wanted, int(total * share))
         self._right.setSizes([lanes_height, total - lanes_height])
 
     @Slot(object)

@@ -10,10 +10,20 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QScrollArea, QToolTip, QWidget
 
 from gilviz.ui.theme import thread_colour
 from gilviz.ui.time_axis import draw_time_axis
+
+
+def scrolled(chart: QWidget) -> QScrollArea:
+    """The chart in a frameless scroll area: many rows scroll rather than get cut."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(chart)
+    return area
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,7 @@ class Bar:
     label: str = ""
     colour: str = ""  # empty: a colour per row
     tooltip: str = ""
+    short: str = ""  # shown when the label does not fit ("3" for "task 3"); else nothing
 
 
 class GanttChart(QWidget):
@@ -38,10 +49,24 @@ class GanttChart(QWidget):
         self.empty_text = empty_text or "Run the lesson to draw who did what, when."
 
     def sizeHint(self) -> QSize:
-        return QSize(600, 260)
+        return QSize(600, max(260, self.minimumSizeHint().height()))
+
+    def restyle(self) -> None:
+        self.setMinimumHeight(self.minimumSizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        """Every row as tall as a line of text, plus the axis: no name cut in half."""
+        metrics = QFontMetrics(self.font())
+        rows = max(1, len(self.rows))
+        return QSize(200, rows * (metrics.height() + 4) + metrics.height() + 12)
 
     def set_bars(self, rows: list[str], bars: list[Bar], end_s: float | None = None) -> None:
+        resized = len(rows) != len(self.rows)
         self.rows = list(rows)
+        if resized:
+            # A minimum the layout keeps: in a scroll area, the chart scrolls instead of
+            # squeezing its rows below a line of text.
+            self.setMinimumHeight(self.minimumSizeHint().height())
         self.bars = list(bars)
         self.end_s = end_s if end_s is not None else max((b.end_s for b in bars), default=0.0)
         self.update()
@@ -78,6 +103,8 @@ class GanttChart(QWidget):
         plot = self._plot_rect()
         row_h = plot.height() / len(self.rows)
         text = palette.color(QPalette.ColorRole.Text)
+        base = palette.color(QPalette.ColorRole.Base)
+        white = QColor("white")
         metrics = QFontMetrics(self.font())
         for index, name in enumerate(self.rows):
             top = plot.top() + index * row_h
@@ -89,13 +116,18 @@ class GanttChart(QWidget):
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, name)
         for bar in self.bars:
             rect = self.bar_rect(bar)
-            painter.fillRect(rect, QColor(bar.colour or thread_colour(bar.row)))
+            colour = QColor(bar.colour or thread_colour(bar.row))
+            painter.fillRect(rect, colour)
             painter.fillRect(QRectF(rect.right() - 1, rect.top(), 1, rect.height()),
-                             QColor("white"))  # bars that touch stay two bars
-            if bar.label and rect.width() >= metrics.horizontalAdvance("xx…") + 6:
-                painter.setPen(QColor("white"))
-                room = int(min(rect.width(), self.width())) - 6
-                shown = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, room)
+                             base)  # bars that touch stay two bars
+            # A whole label, or the short one, or none: never a cut-off word.
+            room = int(min(rect.width(), self.width())) - 6
+            shown = next((label for label in (bar.label, bar.short)
+                          if label and metrics.horizontalAdvance(label) <= room), "")
+            if shown and rect.height() >= metrics.height() * 0.8:
+                # White on the solid fills; a see-through bar (in flight) takes the text
+                # colour, which reads on the background showing through.
+                painter.setPen(white if colour.alpha() == 255 else text)
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, shown)
         painter.setPen(text)
         draw_time_axis(painter, plot, 0.0, self.end_s, self.height())

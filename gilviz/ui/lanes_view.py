@@ -1,26 +1,40 @@
-"""One row per thread: name, state, counter and progress, painted in a single pass.
+"""One row per thread (name, state, counter, progress) or, for many threads, one tile
+each, painted in a single pass.
 
-Painting rows ourselves (instead of a widget per row) keeps 64 threads at 30 Hz cheap.
+Painting ourselves (instead of a widget per row) keeps 64 threads at 30 Hz cheap. Up
+to ROWS_UP_TO threads get a row each; beyond that a row would be too thin to read, so
+each thread becomes a numbered tile in a grid, with a summary line above it that stays in
+view ("64 threads: 1 running, 60 waiting, 3 done"): the room sees them take turns.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
+import math
+import re
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontInfo,
     QFontMetrics,
+    QHelpEvent,
     QPainter,
     QPaintEvent,
     QPalette,
     QPixmap,
 )
-from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from gilviz.core.telemetry import LaneSnapshot, Snapshot, State
-from gilviz.ui.theme import STATE_COLOURS, STATE_TEXT_COLOURS
+from gilviz.core.timeline import Kind
+from gilviz.ui import theme
+from gilviz.ui.hatch import hatch_brush
+from gilviz.ui.legend import kind_word
 
 EMPTY_HINT = "Press Run: each thread of the lesson gets a row here."
+ROWS_UP_TO = 17  # main and 16 threads still read as rows; more become tiles
+KINDS_SHOWN = (Kind.RUNNING, Kind.BLOCKED, Kind.IDLE, Kind.DONE)
 
 
 def compact(number: int) -> str:
@@ -32,73 +46,206 @@ def compact(number: int) -> str:
     return f"{number:,}"
 
 
+def tile_label(name: str) -> str:
+    """What a tile shows of a thread's name: a short name whole ('main', '5ms·T1'),
+    a longer one by its number ('Thread-17' -> '17'), or its first five characters."""
+    if len(name) <= 8:
+        return name
+    match = re.search(r"(\d+)$", name)
+    return match.group(1) if match else name[:5]
+
+
+def kind_of(lane: LaneSnapshot) -> Kind:
+    return theme.KIND_OF_LANE_STATE.get(State(lane.state), Kind.IDLE)
+
+
+def summary_text(lanes: tuple[LaneSnapshot, ...]) -> str:
+    counts: dict[Kind, int] = {}
+    for lane in lanes:
+        kind = kind_of(lane)
+        counts[kind] = counts.get(kind, 0) + 1
+    parts = [f"{counts[kind]} {kind_word(kind)}" for kind in KINDS_SHOWN if counts.get(kind)]
+    return f"{len(lanes)} threads: " + ", ".join(parts)
+
+
 class _LanesCanvas(QWidget):
-    """Paints the rows with few calls per row: each call into Qt lets go of the GIL and
-    must win it back, which is slow while the run's threads compete for it."""
+    """Paints the rows or tiles with few calls each: each call into Qt lets go of the GIL
+    and must win it back, which is slow while the run's threads compete for it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("threadCanvas")
         self.lanes: tuple[LaneSnapshot, ...] = ()
-        self._labels: dict[tuple[str, State, int, int, int], QPixmap] = {}
+        self._labels: dict[tuple, QPixmap] = {}
+        self._shown: tuple = ()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.sizeHint().height())
 
+    # geometry ---------------------------------------------------------------------
+    def tiled(self) -> bool:
+        return len(self.lanes) > ROWS_UP_TO
+
     def row_height(self) -> int:
         # Roomy rows for a few threads; tighter ones so 16 still fit without scrolling.
-        spacing = 1.7 if len(self.lanes) <= 8 else 1.2
+        spacing = 1.5 if len(self.lanes) <= 8 else 1.25
         return int(QFontMetrics(self.font()).height() * spacing)
 
+    def tile_size(self) -> QSize:
+        metrics = QFontMetrics(self.font())
+        widest = max((metrics.horizontalAdvance(tile_label(lane.name)) for lane in self.lanes),
+                     default=20)
+        width = widest + metrics.horizontalAdvance("W") + 18
+        return QSize(max(width, int(metrics.height() * 2.6)), int(metrics.height() * 1.75))
+
+    def columns(self) -> int:
+        return max(1, self.width() // max(1, self.tile_size().width()))
+
     def sizeHint(self) -> QSize:
+        if self.tiled():
+            rows = math.ceil(len(self.lanes) / self.columns())
+            return QSize(400, rows * self.tile_size().height() + 2)
         return QSize(400, max(1, len(self.lanes)) * self.row_height() + 4)
 
+    def refit(self) -> None:
+        self.setFixedHeight(self.sizeHint().height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.tiled() and self.height() != self.sizeHint().height():
+            self.refit()  # the grid's row count follows the width
+
+    def restyle(self) -> None:
+        """Zoom or theme changed: cached labels are stale, the height follows the font."""
+        self._labels.clear()
+        self._shown = ()
+        self.refit()
+        self.update()
+
+    # data -------------------------------------------------------------------------
     def set_lanes(self, lanes: tuple[LaneSnapshot, ...]) -> None:
+        shown = tuple((lane.name, lane.state, lane.count, lane.total) for lane in lanes)
+        if shown == self._shown:
+            return  # nothing on screen would change: no repaint
         resized = len(lanes) != len(self.lanes)
+        self._shown = shown
         self.lanes = lanes
         if resized:
-            self.setFixedHeight(self.sizeHint().height())
+            self.refit()
             self._labels.clear()
         self.update()
 
-    def _label(self, name: str, state: State, name_w: int, chip_w: int, row_h: int) -> QPixmap:
-        """Name and state chip, drawn once per (name, state) and then blitted."""
-        key = (name, state, name_w, chip_w, row_h)
-        pixmap = self._labels.get(key)
-        if pixmap is not None:
-            return pixmap
-        ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(int((8 + name_w + chip_w) * ratio), int(row_h * ratio))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    # painting ---------------------------------------------------------------------
+    def _pixel_font(self) -> QFont:
         # A pixmap may have another DPI than the screen: fix the font in pixels, so the
         # text comes out as large as the widget's metrics measured it.
         font = QFont(self.font())
         font.setPixelSize(QFontInfo(self.font()).pixelSize())
-        painter.setFont(font)
+        return font
+
+    def _pixmap(self, width: float, height: float) -> tuple[QPixmap, QPainter]:
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(int(width * ratio), int(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self._pixel_font())
+        return pixmap, painter
+
+    def _row_label(self, name: str, kind: Kind, name_w: int, chip_w: int,
+                   row_h: int) -> QPixmap:
+        """Name and state chip, drawn once per (name, state) and then blitted."""
+        key = ("row", name, kind, name_w, chip_w, row_h)
+        pixmap = self._labels.get(key)
+        if pixmap is not None:
+            return pixmap
+        look = theme.current()
+        pixmap, painter = self._pixmap(8 + name_w + chip_w, row_h)
         painter.setPen(self.palette().color(QPalette.ColorRole.Text))
         painter.drawText(QRectF(8, 0, name_w, row_h), Qt.AlignmentFlag.AlignVCenter, name)
-        chip = QRectF(8 + name_w, row_h * 0.18, chip_w, row_h * 0.64)
+        chip = QRectF(8 + name_w, row_h * 0.12, chip_w, row_h * 0.76)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(STATE_COLOURS[state])
+        painter.setBrush(QColor(look.fill(kind)))
         painter.drawRoundedRect(chip, 6, 6)
-        painter.setPen(STATE_TEXT_COLOURS[state])
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, state.value)
+        if kind is Kind.WAITING:
+            painter.setBrush(hatch_brush(look))
+            painter.drawRoundedRect(chip, 6, 6)
+        painter.setPen(QColor(look.ink(kind)))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, kind_word(kind))
+        painter.end()
+        self._labels[key] = pixmap
+        return pixmap
+
+    def _tile(self, name: str, kind: Kind, size: QSize) -> QPixmap:
+        """A tile's face: number top left, state letter top right, in the state's colour."""
+        key = ("tile", name, kind, size.width(), size.height())
+        pixmap = self._labels.get(key)
+        if pixmap is not None:
+            return pixmap
+        look = theme.current()
+        pixmap, painter = self._pixmap(size.width(), size.height())
+        face = QRectF(1, 1, size.width() - 2, size.height() - 2)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(look.fill(kind)))
+        painter.drawRoundedRect(face, 4, 4)
+        if kind is Kind.WAITING:
+            painter.setBrush(hatch_brush(look))
+            painter.drawRoundedRect(face, 4, 4)
+        painter.setPen(QColor(look.ink(kind)))
+        text = face.adjusted(5, 0, -5, -size.height() * 0.22)
+        painter.drawText(text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         tile_label(name))
+        bold = QFont(painter.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.drawText(text, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         theme.LETTERS.get(kind, "?"))
         painter.end()
         self._labels[key] = pixmap
         return pixmap
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        palette = self.palette()
         if not self.lanes:
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, EMPTY_HINT)
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.rect().adjusted(8, 4, -8, -4),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, EMPTY_HINT)
             return
+        if self.tiled():
+            self._paint_tiles(painter, event)
+        else:
+            self._paint_rows(painter, event)
+
+    def _paint_tiles(self, painter: QPainter, event: QPaintEvent) -> None:
+        size = self.tile_size()
+        columns = self.columns()
+        tile_w, tile_h = size.width(), size.height()
+        bar_h = max(3, tile_h // 7)
+        track = QColor(0, 0, 0, 90)
+        ink = {kind: QColor(theme.current().ink(kind)) for kind in Kind}
+        first = max(0, event.rect().top() // tile_h) * columns
+        last = min(len(self.lanes), (event.rect().bottom() // tile_h + 1) * columns)
+        for index in range(first, last):
+            lane = self.lanes[index]
+            row, column = divmod(index, columns)
+            left, top = column * tile_w, row * tile_h
+            kind = kind_of(lane)
+            painter.drawPixmap(left, top, self._tile(lane.name, kind, size))
+            if lane.total:
+                bar_w = tile_w - 12
+                bar_top = top + tile_h - bar_h - 5
+                painter.fillRect(left + 6, bar_top, bar_w, bar_h, track)
+                filled = int(bar_w * min(1.0, lane.count / lane.total))
+                if filled:
+                    painter.fillRect(left + 6, bar_top, filled, bar_h, ink[kind])
+
+    def _paint_rows(self, painter: QPainter, event: QPaintEvent) -> None:
+        look = theme.current()
+        palette = self.palette()
         metrics = QFontMetrics(self.font())
         row_h = self.row_height()
         name_w = max(metrics.horizontalAdvance(lane.name) for lane in self.lanes) + 16
-        chip_w = metrics.horizontalAdvance("blocked") + 20
+        chip_w = max(metrics.horizontalAdvance(kind_word(kind)) for kind in Kind) + 20
         digits = max(len(compact(lane.total)) for lane in self.lanes) + 1  # "7.2M" vs "10M"
         count_w = metrics.horizontalAdvance(f"{'8' * digits} / {'8' * digits}") + 12
         count_left = 8 + name_w + chip_w + 8
@@ -116,8 +263,8 @@ class _LanesCanvas(QWidget):
             top = row * row_h
             if row % 2:
                 painter.fillRect(0, top, self.width(), row_h, alternate)
-            state = State(lane.state)
-            painter.drawPixmap(0, top, self._label(lane.name, state, name_w, chip_w, row_h))
+            kind = kind_of(lane)
+            painter.drawPixmap(0, top, self._row_label(lane.name, kind, name_w, chip_w, row_h))
             if not lane.total:
                 continue  # a thread with no counted work (main): no counter, no bar
             painter.drawText(QRectF(count_left, top, count_w, row_h), align,
@@ -125,25 +272,82 @@ class _LanesCanvas(QWidget):
             painter.fillRect(bar_left, top + bar_top, bar_w, bar_h, track)
             filled = int(bar_w * min(1.0, lane.count / lane.total))
             if filled:
-                painter.fillRect(bar_left, top + bar_top, filled, bar_h, STATE_COLOURS[state])
+                painter.fillRect(bar_left, top + bar_top, filled, bar_h,
+                                 QColor(look.fill(kind)))
+
+    # hover ------------------------------------------------------------------------
+    def lane_at(self, pos: QPointF) -> LaneSnapshot | None:
+        if not self.lanes:
+            return None
+        if self.tiled():
+            size = self.tile_size()
+            column = int(pos.x() // size.width())
+            index = int(pos.y() // size.height()) * self.columns() + column
+            ok = column < self.columns() and 0 <= index < len(self.lanes)
+        else:
+            index = int(pos.y() // self.row_height())
+            ok = 0 <= index < len(self.lanes)
+        return self.lanes[index] if ok else None
+
+    def event(self, event) -> bool:
+        if isinstance(event, QHelpEvent):
+            lane = self.lane_at(QPointF(event.pos()))
+            if lane is None:
+                QToolTip.hideText()
+            else:
+                counted = f", {lane.count:,} of {lane.total:,}" if lane.total else ""
+                QToolTip.showText(event.globalPos(),
+                                  f"{lane.name}: {kind_word(kind_of(lane))}{counted}", self)
+            return True
+        return super().event(event)
 
 
-class ThreadLanesView(QScrollArea):
-    """Scrollable per-thread rows fed with snapshots."""
+class ThreadLanesView(QWidget):
+    """Per-thread rows (or tiles) fed with snapshots; they scroll, the summary line
+    above them does not."""
+
+    kinds_shown = KINDS_SHOWN
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("threadLanes")
+        self.setObjectName("threadRows")
+        self.summary = QLabel()
+        self.summary.setObjectName("threadSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setToolTip("Each tile is a thread, numbered as in its name; hover a "
+                                "tile for the name and its count")
+        self.summary.hide()
         self.canvas = _LanesCanvas()
-        self.setWidget(self.canvas)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.canvas)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.scroll, 1)
+        self._summary = ""
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.canvas.set_lanes(snapshot.lanes)
+        tiled = self.canvas.tiled()
+        if tiled != self.summary.isVisible():
+            self.summary.setVisible(tiled)
+        if tiled:
+            text = summary_text(snapshot.lanes)
+            if text != self._summary:
+                self._summary = text
+                self.summary.setText(text)
 
     def clear(self) -> None:
         self.canvas.set_lanes(())
+        self.summary.hide()
 
     def lanes(self) -> tuple[LaneSnapshot, ...]:
         return self.canvas.lanes
+
+    def wanted_height(self) -> int:
+        """Height that shows every row (or tile) and the summary without scrolling."""
+        summary = self.summary.sizeHint().height() + 6 if self.canvas.tiled() else 0
+        return self.canvas.sizeHint().height() + summary

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gilviz.core.timeline import LEGEND, Kind, TimelineRecorder
-from gilviz.ui.timeline_view import KIND_COLOURS, TimelineView
+from gilviz.core.timeline import Kind, TimelineRecorder
+from gilviz.ui.legend import StateLegend
+from gilviz.ui.timeline_view import TimelineView
 
 VIEW_REFRESH_S = 0.1  # the timeline redraws at most 10 times a second while running
 STATS_REFRESH_S = 0.5
@@ -28,18 +29,6 @@ STATS_TIPS = ("", "Share of its time the thread advanced (ran)",
               "Share of its time it was at work but not advancing: waiting for the GIL",
               "Share of its time in a recorded sleep, join, lock or I/O wait",
               "How many times it got going again after waiting for the GIL")
-KINDS_SHOWN = (Kind.RUNNING, Kind.WAITING, Kind.BLOCKED, Kind.IDLE, Kind.DONE)
-
-
-def legend_html() -> str:
-    """One line of coloured keys; how each is inferred is in the tooltip."""
-    return "&nbsp;&nbsp;".join(
-        f"<span style='background:{KIND_COLOURS[kind]}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
-        f"&nbsp;{LEGEND[kind].partition(':')[0]}" for kind in KINDS_SHOWN)
-
-
-def legend_tooltip() -> str:
-    return "How each colour is inferred:\n" + "\n".join(LEGEND[kind] for kind in KINDS_SHOWN)
 
 
 class TimelineTab(QWidget):
@@ -49,9 +38,8 @@ class TimelineTab(QWidget):
         self.summary = QLabel("Run a lesson to record each thread's timeline.")
         self.summary.setObjectName("timelineSummary")
         self.summary.setWordWrap(True)
-        legend = QLabel(legend_html())
+        legend = StateLegend()
         legend.setObjectName("timelineLegend")
-        legend.setToolTip(legend_tooltip())
         self.stats = QTableWidget(0, len(STATS_COLUMNS))
         self.stats.setObjectName("timelineStats")
         self.stats.setMinimumHeight(50)
