@@ -1,5 +1,6 @@
-"""The diagonal stripes that mark "waiting" wherever a thread state is drawn: a cue
-that does not depend on telling two colours apart."""
+"""The stripes that mark "waiting" wherever a thread state is drawn: a cue that does not
+depend on telling two colours apart. Vertical, so the timeline can draw them at one
+row per lane and stretch the image to the lanes' height."""
 
 from __future__ import annotations
 
@@ -9,17 +10,15 @@ from PySide6.QtGui import QBrush, QColor, QImage
 
 from gilviz.ui.theme import Theme
 
-PERIOD = 6  # pixels between stripes
+PERIOD = 4  # pixels from one stripe to the next
 WIDTH = 2  # stripe width, pixels
 
 _brushes: dict[str, QBrush] = {}
 
 
-def stripe_mask(height: int, width: int, top: int = 0) -> np.ndarray:
-    """True where a stripe falls, for a block of pixels whose first row is `top`."""
-    rows = np.arange(top, top + height)[:, None]
-    cols = np.arange(width)[None, :]
-    return (rows + cols) % PERIOD < WIDTH
+def column_stripes(width: int, left: int = 0) -> np.ndarray:
+    """True for the pixel columns a stripe falls on."""
+    return (np.arange(left, left + width) % PERIOD) < WIDTH
 
 
 def hatch_brush(look: Theme) -> QBrush:
@@ -28,7 +27,7 @@ def hatch_brush(look: Theme) -> QBrush:
     if brush is None:
         colour = QColor(look.hatch)
         tile = np.zeros((PERIOD, PERIOD, 4), dtype=np.uint8)
-        tile[stripe_mask(PERIOD, PERIOD)] = (colour.red(), colour.green(), colour.blue(), 255)
+        tile[:, column_stripes(PERIOD)] = (colour.red(), colour.green(), colour.blue(), 255)
         image = QImage(tile.data, PERIOD, PERIOD, PERIOD * 4,
                        QImage.Format.Format_RGBA8888).copy()
         brush = QBrush(image)

@@ -78,8 +78,12 @@ class _LanesCanvas(QWidget):
         self.lanes: tuple[LaneSnapshot, ...] = ()
         self._labels: dict[tuple, QPixmap] = {}
         self._shown: tuple = ()
+        self._widths: dict[tuple, object] = {}  # measurements kept until names or font change
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.sizeHint().height())
+        # It paints every pixel itself: Qt need not repaint the box and scroll area
+        # underneath at every snapshot.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     # geometry ---------------------------------------------------------------------
     def tiled(self) -> bool:
@@ -90,12 +94,22 @@ class _LanesCanvas(QWidget):
         spacing = 1.5 if len(self.lanes) <= 8 else 1.25
         return int(QFontMetrics(self.font()).height() * spacing)
 
+    def _measured(self, what: str, compute):
+        """A measurement of the lanes' names at this font, kept until either changes."""
+        key = (what, len(self.lanes), self.lanes[0].name if self.lanes else "",
+               self.lanes[-1].name if self.lanes else "", self.font().key())
+        if key not in self._widths:
+            self._widths[key] = compute(QFontMetrics(self.font()))
+        return self._widths[key]
+
     def tile_size(self) -> QSize:
-        metrics = QFontMetrics(self.font())
-        widest = max((metrics.horizontalAdvance(tile_label(lane.name)) for lane in self.lanes),
-                     default=20)
-        width = widest + metrics.horizontalAdvance("W") + 18
-        return QSize(max(width, int(metrics.height() * 2.6)), int(metrics.height() * 1.75))
+        def measure(metrics: QFontMetrics) -> QSize:
+            widest = max((metrics.horizontalAdvance(tile_label(lane.name))
+                          for lane in self.lanes), default=20)
+            width = widest + metrics.horizontalAdvance("W") + 18
+            return QSize(max(width, int(metrics.height() * 2.6)), int(metrics.height() * 1.75))
+
+        return self._measured("tile", measure)
 
     def columns(self) -> int:
         return max(1, self.width() // max(1, self.tile_size().width()))
@@ -117,6 +131,7 @@ class _LanesCanvas(QWidget):
     def restyle(self) -> None:
         """Zoom or theme changed: cached labels are stale, the height follows the font."""
         self._labels.clear()
+        self._widths.clear()
         self._shown = ()
         self.refit()
         self.update()
@@ -130,8 +145,9 @@ class _LanesCanvas(QWidget):
         self._shown = shown
         self.lanes = lanes
         if resized:
-            self.refit()
             self._labels.clear()
+            self._widths.clear()
+            self.refit()
         self.update()
 
     # painting ---------------------------------------------------------------------
@@ -206,6 +222,7 @@ class _LanesCanvas(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Base))
         if not self.lanes:
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(self.rect().adjusted(8, 4, -8, -4),
@@ -242,12 +259,14 @@ class _LanesCanvas(QWidget):
     def _paint_rows(self, painter: QPainter, event: QPaintEvent) -> None:
         look = theme.current()
         palette = self.palette()
-        metrics = QFontMetrics(self.font())
         row_h = self.row_height()
-        name_w = max(metrics.horizontalAdvance(lane.name) for lane in self.lanes) + 16
-        chip_w = max(metrics.horizontalAdvance(kind_word(kind)) for kind in Kind) + 20
-        digits = max(len(compact(lane.total)) for lane in self.lanes) + 1  # "7.2M" vs "10M"
-        count_w = metrics.horizontalAdvance(f"{'8' * digits} / {'8' * digits}") + 12
+        name_w, chip_w, count_w = self._measured("rows", lambda metrics: (
+            max(metrics.horizontalAdvance(lane.name) for lane in self.lanes) + 16,
+            max(metrics.horizontalAdvance(kind_word(kind)) for kind in Kind) + 20,
+            # room for the widest count: "7.2M" vs "10M"
+            metrics.horizontalAdvance("8" * (max(len(compact(lane.total))
+                                                 for lane in self.lanes) + 1) * 2 + " / ")
+            + 12))
         count_left = 8 + name_w + chip_w + 8
         bar_left = count_left + count_w + 12
         bar_w = max(10, self.width() - bar_left - 10)

@@ -30,14 +30,12 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from gilviz.core.timeline import Kind
 from gilviz.ui import theme
-from gilviz.ui.hatch import stripe_mask
+from gilviz.ui.hatch import column_stripes
+from gilviz.ui.lane_raster import EMPTY, LaneRaster, as_array, rasterise_all
 from gilviz.ui.time_axis import draw_time_axis
 
 Spans = list[tuple[str, list[tuple[float, float, Kind]]]]
 
-# Painted first to last, so a bucket holding several kinds shows the last one.
-PAINT_ORDER = (Kind.DONE, Kind.IDLE, Kind.BLOCKED, Kind.WAITING, Kind.RUNNING)
-EMPTY = 255
 GAP = 254  # the pixel line between two lanes
 HATCH = 253  # a stripe over "waiting"
 LABEL_STEPS = (1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100, 128, 250, 256, 500, 1000)
@@ -45,35 +43,23 @@ STRIP_FROM = 3  # lanes from which the "running at once" strip is drawn
 CORES = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
             else os.cpu_count() or 1)
 MIN_SPAN_S = 0.001
-
-
-def as_array(spans: list[tuple[float, float, Kind]]) -> np.ndarray:
-    return np.asarray([(start, end, int(kind)) for start, end, kind in spans],
-                      dtype=float).reshape(-1, 3)
+LIVE_BASE_S = 0.5  # while a run goes on the axis ends at 0.5, 1, 2, 4, ... seconds
 
 
 def rasterise(spans: list[tuple[float, float, Kind]] | np.ndarray, t0: float, t1: float,
               width: int) -> np.ndarray:
     """One uint8 kind per pixel column over [t0, t1); EMPTY where nothing was recorded."""
-    row = np.full(width, EMPTY, dtype=np.uint8)
     data = spans if isinstance(spans, np.ndarray) else as_array(spans)
-    if not len(data) or width <= 0 or t1 <= t0:
-        return row
-    visible = (data[:, 1] >= t0) & (data[:, 0] <= t1)
-    data = data[visible]
-    scale = width / (t1 - t0)
-    first = np.clip(np.floor((data[:, 0] - t0) * scale), 0, width).astype(np.int64)
-    last = np.clip(np.ceil((data[:, 1] - t0) * scale), 0, width).astype(np.int64)
-    last = np.maximum(last, np.minimum(first + 1, width))  # a short span still shows
-    for kind in PAINT_ORDER:
-        chosen = data[:, 2] == int(kind)
-        if not chosen.any():
-            continue
-        cover = np.zeros(width + 1, dtype=np.int64)
-        np.add.at(cover, first[chosen], 1)
-        np.add.at(cover, last[chosen], -1)
-        row[np.cumsum(cover[:width]) > 0] = int(kind)
-    return row
+    return rasterise_all([data], t0, t1, width)[0]
+
+
+def live_end(end_s: float) -> float:
+    """Where the axis ends while a run goes on: a doubling of LIVE_BASE_S, so the drawn
+    pixels keep their place (and are merged, not redrawn, when it doubles)."""
+    end = LIVE_BASE_S
+    while end < end_s:
+        end *= 2
+    return end
 
 
 def label_step(lane_h: float, text_h: float) -> int:
@@ -82,18 +68,6 @@ def label_step(lane_h: float, text_h: float) -> int:
         if step * lane_h >= text_h:
             return step
     return LABEL_STEPS[-1]
-
-
-def lane_pixels(lanes: int, height: int) -> tuple[np.ndarray, bool]:
-    """For each pixel row of the lanes, its lane (or -1 for the line between lanes);
-    and whether lanes are tall enough to have such a line."""
-    lane_h = height / max(1, lanes)
-    rows = np.minimum((np.arange(height) / lane_h).astype(np.int64), lanes - 1)
-    gapped = lane_h >= 6
-    if gapped:
-        last_of_lane = np.floor((rows + 1) * lane_h - 1).astype(np.int64)
-        rows = np.where(np.arange(height) == last_of_lane, -1, rows)
-    return rows, gapped
 
 
 class TimelineView(QWidget):
@@ -107,23 +81,27 @@ class TimelineView(QWidget):
         self.setObjectName("timelineView")
         self.setMouseTracking(True)
         self.setMinimumHeight(80)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel
         self.spans: Spans = []
         self._arrays: list[np.ndarray] = []  # each lane's spans as numpy rows, kept across
         self.end_s = 0.0
         self.view: tuple[float, float] | None = None  # None: fit the whole run
         self._drag_from: tuple[float, tuple[float, float]] | None = None
+        self.live = False  # a run is going on: the axis grows by doubling
         self._version = 0  # grows with every new batch of spans
         self._cache: tuple[tuple, QImage, QImage | None, int] | None = None
+        self._raster = LaneRaster()
+        self._widest: tuple[tuple, int] | None = None  # names' width, per lane count and font
 
-    def _lut(self) -> np.ndarray:
+    @staticmethod
+    def _lut() -> np.ndarray:
+        """Kind -> 0xffRRGGBB of the current theme (one gather colours a whole image;
+        opaque RGB32 is what the painter copies fastest)."""
         look = theme.current()
-        lut = np.zeros((256, 4), dtype=np.uint8)
-        for kind in Kind:
-            c = QColor(look.fill(kind))
-            lut[int(kind)] = (c.red(), c.green(), c.blue(), 255)
-        for index, colour in ((GAP, look.base), (HATCH, look.hatch)):
-            c = QColor(colour)
-            lut[index] = (c.red(), c.green(), c.blue(), 255)
+        lut = np.zeros(256, dtype=np.uint32)
+        for index, colour in [*((int(kind), look.fill(kind)) for kind in Kind),
+                              (GAP, look.base), (HATCH, look.hatch), (EMPTY, look.base)]:
+            lut[index] = QColor(colour).rgba()
         return lut
 
     def restyle(self) -> None:
@@ -133,9 +111,9 @@ class TimelineView(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(600, 300)
 
-    def show_spans(self, spans: Spans, end_s: float) -> None:
+    def show_spans(self, spans: Spans, end_s: float, live: bool = False) -> None:
         """New spans of the same run: only what is new is converted (lists only grow,
-        but their last span may still be extended)."""
+        but their last span may still be extended). `live`: the run goes on."""
         arrays = []
         for index, (_, lane_spans) in enumerate(spans):
             old = self._arrays[index] if index < len(self._arrays) else np.empty((0, 3))
@@ -144,17 +122,26 @@ class TimelineView(QWidget):
         self._arrays = arrays
         self.spans = spans
         self.end_s = end_s
+        self.live = live
         self._version += 1
         self.update()
 
     def clear(self) -> None:
         self.spans, self._arrays, self.end_s, self.view = [], [], 0.0, None
+        self.live = False
         self._version += 1
+        self._raster = LaneRaster()
         self.update()
+
+    def arrays(self) -> list[np.ndarray]:
+        """Each lane's spans as (start, end, kind) rows."""
+        return self._arrays
 
     def visible_range(self) -> tuple[float, float]:
         if self.view is not None:
             return self.view
+        if self.live:
+            return 0.0, live_end(self.end_s)
         return 0.0, max(self.end_s, MIN_SPAN_S * 100)
 
     def fit(self) -> None:
@@ -183,10 +170,13 @@ class TimelineView(QWidget):
 
     # geometry -------------------------------------------------------------------------
     def _label_width(self) -> int:
-        metrics = QFontMetrics(self.font())
-        names = [name for name, _ in self.spans] + (["running"] if self._has_strip() else [])
-        widest = max((metrics.horizontalAdvance(name) for name in names), default=40)
-        return min(widest + 16, self.width() // 3)
+        key = (len(self.spans), self.font().key())
+        if self._widest is None or self._widest[0] != key:
+            metrics = QFontMetrics(self.font())
+            names = [name for name, _ in self.spans] + ["running"] * self._has_strip()
+            widest = max((metrics.horizontalAdvance(name) for name in names), default=40)
+            self._widest = (key, widest)
+        return min(self._widest[1] + 16, self.width() // 3)
 
     def _has_strip(self) -> bool:
         return len(self.spans) >= STRIP_FROM
@@ -210,24 +200,30 @@ class TimelineView(QWidget):
     # painting -------------------------------------------------------------------------
     def _images(self, plot: QRectF) -> tuple[QImage, QImage | None, int]:
         """The lanes as an image of the plot's size, the strip above them, and the most
-        threads running at once; cached until spans, range, size or theme change."""
+        threads running at once; kept until spans, range, size or theme change."""
         t0, t1 = self.visible_range()
         width, height = max(1, int(plot.width())), max(1, int(plot.height()))
         key = (self._version, t0, t1, width, height, self._strip_height(),
                theme.current().name)
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1], self._cache[2], self._cache[3]
-        rows = np.vstack([rasterise(array, t0, t1, width) for array in self._arrays])
-        lane_of_pixel, _ = lane_pixels(len(rows), height)
-        pixels = rows[np.maximum(lane_of_pixel, 0)]
-        pixels[lane_of_pixel < 0] = GAP
-        waiting = pixels == int(Kind.WAITING)
-        if waiting.any():
-            pixels[waiting & stripe_mask(height, width)] = HATCH
+        rows = self._raster.update(self._arrays, t0, t1, width)
+        pixels = rows.copy()
+        pixels[(pixels == int(Kind.WAITING)) & column_stripes(width)[None, :]] = HATCH
         lut = self._lut()
-        rgba = np.ascontiguousarray(lut[pixels])
-        lanes = QImage(rgba.data, width, height, width * 4,
-                       QImage.Format.Format_RGBA8888).copy()
+        # Coloured at one row per lane, then each row repeated to its lane's height (a
+        # numpy copy: cheaper than letting the painter stretch the image every paint),
+        # with a line of the background between lanes tall enough to show one.
+        edges = np.rint(np.linspace(0, height, len(rows) + 1)).astype(np.int64)
+        heights = np.diff(edges)
+        coloured = lut[pixels]
+        if len(rows) and heights.min() >= 6:
+            gap = np.full((len(rows), width), lut[GAP], dtype=np.uint32)
+            coloured = np.stack([coloured, gap], axis=1).reshape(-1, width)
+            heights = np.stack([heights - 1, np.ones_like(heights)], axis=1).reshape(-1)
+        full = np.ascontiguousarray(np.repeat(coloured, heights, axis=0))
+        lanes = QImage(full.data, width, full.shape[0], width * 4,
+                       QImage.Format.Format_RGB32).copy()
         strip, peak = None, 0
         strip_h = self._strip_height()
         if strip_h:
@@ -236,16 +232,17 @@ class TimelineView(QWidget):
             scale = strip_h / max(CORES, peak)  # full height: every core busy
             heights = np.rint(running * scale).astype(np.int64)
             filled = np.arange(strip_h)[:, None] >= strip_h - heights[None, :]
-            strip_rgba = np.zeros((strip_h, width, 4), dtype=np.uint8)
-            strip_rgba[filled] = lut[int(Kind.RUNNING)]
-            strip = QImage(np.ascontiguousarray(strip_rgba).data, width, strip_h, width * 4,
-                           QImage.Format.Format_RGBA8888).copy()
+            behind = np.uint32(QColor(theme.current().alternate_base).rgba())
+            strip_pixels = np.where(filled, lut[int(Kind.RUNNING)], behind)
+            strip = QImage(np.ascontiguousarray(strip_pixels, dtype=np.uint32).data, width,
+                           strip_h, width * 4, QImage.Format.Format_RGB32).copy()
         self._cache = (key, lanes, strip, peak)
         return lanes, strip, peak
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         palette = self.palette()
+        painter.fillRect(event.rect(), palette.color(QPalette.ColorRole.Base))
         plot = self._plot_rect()
         if not self.spans:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))

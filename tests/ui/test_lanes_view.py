@@ -1,5 +1,13 @@
+import math
+
+from PySide6.QtCore import QPointF
+
 from gilviz.core.telemetry import LaneSnapshot, Snapshot, State
-from gilviz.ui.lanes_view import ThreadLanesView, compact
+from gilviz.ui.lanes_view import ROWS_UP_TO, ThreadLanesView, compact, summary_text, tile_label
+
+
+def lanes_of(count: int, state: State = State.RUNNING) -> tuple[LaneSnapshot, ...]:
+    return tuple(LaneSnapshot(f"Thread-{i}", i, state, i, 10, 0.0, None) for i in range(count))
 
 
 def test_compact_counts_stay_short():
@@ -7,15 +15,38 @@ def test_compact_counts_stay_short():
         "7", "99,999", "250k", "2.5M", "1.5G"]
 
 
-def test_rows_follow_snapshots(qtbot):
+def test_tiles_are_labelled_by_what_tells_threads_apart():
+    assert [tile_label(n) for n in ("main", "Thread-17", "5ms·T1", "pool-worker_3",
+                                     "a-long-name")] == ["main", "17", "5ms·T1", "3", "a-lon"]
+
+
+def test_a_few_threads_get_a_row_each(qtbot):
     view = ThreadLanesView()
     qtbot.addWidget(view)
-    lanes = tuple(LaneSnapshot(f"T{i}", i, State.RUNNING, i, 10, 0.0, None) for i in range(64))
-    view.show_snapshot(Snapshot(1.0, lanes, (), 0))
-    assert len(view.lanes()) == 64
-    assert view.canvas.height() >= 64 * view.canvas.row_height()
+    view.show_snapshot(Snapshot(1.0, lanes_of(ROWS_UP_TO), (), 0))
+    assert not view.canvas.tiled() and not view.summary.isVisibleTo(view)
+    assert view.canvas.height() >= ROWS_UP_TO * view.canvas.row_height()
+
+
+def test_many_threads_become_tiles_under_a_summary_that_stays_in_view(qtbot):
+    view = ThreadLanesView()
+    qtbot.addWidget(view)
     view.resize(600, 300)
     view.show()
-    view.canvas.repaint()  # paints the visible rows without error
+    lanes = lanes_of(60) + lanes_of(4, State.DONE)
+    view.show_snapshot(Snapshot(1.0, lanes, (), 0))
+    assert len(view.lanes()) == 64 and view.canvas.tiled()
+    assert view.summary.isVisible() and view.summary.text() == summary_text(lanes)
+    assert view.summary.text() == "64 threads: 60 running, 4 done"
+    # The summary sits outside the scrolled area: it stays put when the tiles scroll.
+    assert view.summary.parent() is view and view.canvas.parent() is not view
+    size = view.canvas.tile_size()
+    rows = math.ceil(64 / view.canvas.columns())
+    assert view.canvas.height() >= rows * size.height()
+    # Every tile reads at least as large as the view's own font.
+    assert size.height() >= view.canvas.fontMetrics().height()
+    hovered = view.canvas.lane_at(QPointF(size.width() * 1.5, size.height() * 0.5))
+    assert hovered is not None and hovered.name == "Thread-1"
+    view.canvas.repaint()  # paints the visible tiles without error
     view.clear()
-    assert view.lanes() == ()
+    assert view.lanes() == () and not view.summary.isVisible()

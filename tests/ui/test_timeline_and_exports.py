@@ -34,9 +34,10 @@ def test_the_timeline_fills_live_and_exports_work(qtbot, window, tmp_path):
     timeline = window.page.timeline
     names = [name for name, _ in timeline.view.spans]
     assert names == ["main", "Thread-1", "Thread-2", "Thread-3", "Thread-4"]
-    workers = {row: timeline.stats.item(row, 0).text() for row in range(timeline.stats.rowCount())}
+    rows = timeline.stats_model.rowCount()
+    workers = {row: timeline.stats_text(row, 0) for row in range(rows)}
     assert sorted(workers.values()) == sorted(names)
-    blocked = timeline.stats.item(1, 3).text()
+    blocked = timeline.stats_text(1, 3)
     assert int(blocked.rstrip("%")) >= 80  # a worker that sleeps 4 x 0.1 s is mostly blocked
     assert "running" in timeline.summary.text()
 
