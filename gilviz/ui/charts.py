@@ -52,13 +52,16 @@ class LecturePlot(pg.PlotWidget):
         self.setBackground(current.base)
         font = QFont(self.font())
         font.setPointSizeF(look.points())
-        label_style = {"font-size": f"{look.points() * LABEL_FACTOR:.1f}pt", "color": ink}
+        label_font = QFont(font)
+        label_font.setPointSizeF(look.points() * LABEL_FACTOR)
         for side, text in self.labels.items():
             axis = self.item.getAxis(side)
             axis.setTickFont(font)
             axis.setTextPen(ink)
             axis.setPen(ink)
-            self.item.setLabel(side, text, **label_style)
+            self.item.setLabel(side, text, color=ink)
+            axis.label.setFont(label_font)  # the size, here rather than in the label's HTML
+            axis.resizeEvent()  # room for the new size
         for line in self.lines:  # markers such as "2 cores": muted, readable text
             line.setPen(pg.mkPen(current.muted, width=2))
             if line.label is not None:
