@@ -16,15 +16,16 @@ from pathlib import Path
 import psutil
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from gilviz.ui import theme
 
 REFRESH_MS = 500
+LABELLED_UP_TO = 4  # cores; beyond, the bars alone and their average
 TIP = ("The bars: how busy each CPU core of this machine is, counting every program, "
-       "sampled twice a second.\nThe line below: how much of that is gilviz itself (this "
-       "window, its engine and pool workers) and how much other programs use, in cores "
-       "(1.0 = one core kept busy).")
+       "sampled twice a second.\nThen how much of that is gilviz itself (this window, "
+       "its engine and pool workers) and how much other programs use, in cores (1.0 = one "
+       "core kept busy): under the GIL, gilviz stays near 1.0 however busy the bars look.")
 
 
 def _colour(percent: float) -> QColor:
@@ -90,60 +91,74 @@ class OwnCpu:
 
 
 class _Bars(QWidget):
-    """One vertical bar per logical core, with its percentage under it."""
+    """One small vertical bar per logical core, each with its percentage beside it when
+    there are few cores (the average of all of them when there are many)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.percents: list[float] = []
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+
+    def labelled(self) -> bool:
+        return len(self.percents) <= LABELLED_UP_TO
 
     def sizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
         cores = max(1, len(self.percents))
-        width = cores * (metrics.horizontalAdvance("100%") + 8)
-        return QSize(min(width, 240), int(metrics.height() * 3.2))
+        bar = max(6, metrics.height() // 2)
+        if self.labelled():
+            width = cores * (bar + 4 + metrics.horizontalAdvance("100%") + 10)
+        else:
+            width = cores * (bar // 2 + 2) + 6 + metrics.horizontalAdvance("avg 100%")
+        return QSize(width, metrics.height())
 
     def minimumSizeHint(self) -> QSize:
-        metrics = QFontMetrics(self.font())
-        return QSize(max(1, len(self.percents)) * 6, metrics.height() * 2 + 8)
+        return self.sizeHint()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         metrics = QFontMetrics(self.font())
-        label_h = metrics.height()
-        cores = max(1, len(self.percents))
-        slot = self.width() / cores
-        bar_w = max(4.0, min(slot - 6, 80.0))
-        bar_h = self.height() - label_h - 4
         palette = self.palette()
-        show_text = slot >= metrics.horizontalAdvance("100%") + 4
+        bar_w = max(6, metrics.height() // 2) if self.labelled() else max(3, metrics.height() // 4)
+        top, bar_h = 2, self.height() - 4
+        left = 0.0
         painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-        for index, percent in enumerate(self.percents):
-            left = index * slot + (slot - bar_w) / 2
-            track = QRectF(left, 0, bar_w, bar_h)
+        for percent in self.percents:
+            track = QRectF(left, top, bar_w, bar_h)
             painter.fillRect(track, palette.color(QPalette.ColorRole.Mid))
             filled = QRectF(track)
             filled.setTop(track.bottom() - track.height() * min(percent, 100) / 100)
             painter.fillRect(filled, _colour(percent))
-            if show_text:
-                painter.drawText(QRectF(index * slot, bar_h + 2, slot, label_h),
-                                 Qt.AlignmentFlag.AlignCenter, f"{percent:.0f}%")
+            left += bar_w + (4 if self.labelled() else 2)
+            if self.labelled():
+                label = f"{percent:.0f}%"
+                painter.drawText(QRectF(left, 0, metrics.horizontalAdvance("100%") + 4,
+                                        self.height()),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                                 label)
+                left += metrics.horizontalAdvance("100%") + 10
+        if not self.labelled() and self.percents:
+            average = sum(self.percents) / len(self.percents)
+            painter.drawText(QRectF(left + 4, 0, self.width() - left, self.height()),
+                             Qt.AlignmentFlag.AlignVCenter, f"avg {average:.0f}%")
 
 
 class CpuCoresView(QWidget):
-    """The machine's cores, refreshed twice a second, and gilviz's own share."""
+    """A line for the status bar: the machine's cores, refreshed twice a second, and
+    gilviz's own share of them beside the others'."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cpuCores")
         self.setToolTip(TIP)
+        self.title = QLabel("CPU, whole machine:")
         self.bars = _Bars()
         self.share = QLabel()
         self.share.setObjectName("gilvizShare")
-        self.share.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.bars, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 8, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.bars)
         layout.addWidget(self.share)
         self.bars.percents = psutil.cpu_percent(percpu=True)  # primes the counters
         self.own = OwnCpu()
@@ -161,6 +176,9 @@ class CpuCoresView(QWidget):
     def stop(self) -> None:
         self._timer.stop()
 
+    def restyle(self) -> None:
+        self.bars.updateGeometry()
+
     @Slot()
     def refresh(self) -> None:
         self.bars.percents = psutil.cpu_percent(percpu=True)
@@ -171,7 +189,7 @@ class CpuCoresView(QWidget):
     def _show_share(self) -> None:
         machine = sum(self.bars.percents) / 100
         others = max(0.0, machine - self.own_cores)
-        text = (f"gilviz <b>{self.own_cores:.1f}</b> cores<br>"
-                f"others <b>{others:.1f}</b>")
+        text = (f"· gilviz <b>{self.own_cores:.1f}</b> cores · others "
+                f"<b>{others:.1f}</b>")
         if text != self.share.text():
             self.share.setText(text)

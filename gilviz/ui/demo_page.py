@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -67,6 +68,8 @@ def without_title(markdown: str) -> str:
     first, _, rest = markdown.lstrip().partition("\n")
     return rest.lstrip() if first.startswith("# ") else markdown
 
+
+PRESENTATION_LEFT = 0.34  # of the width for Run/Stop and the result in presentation mode
 
 IN_GUI_NOTE = (
     "Unticked, the lesson runs in a separate Python process (the isolated engine) and the "
@@ -160,30 +163,29 @@ class DemoPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.settings_summary)
         left_layout.addWidget(settings)
         left_layout.addWidget(self.run_row)
         left_layout.addWidget(self.info_tabs, 1)
 
         self.lanes = ThreadLanesView()
-        lanes_box = QGroupBox("Threads")
+        # The box's title and the colour key share its first line: one line more for rows.
+        lanes_box = QFrame()
         lanes_box.setObjectName("threadsBox")
-        lanes_layout = QVBoxLayout(lanes_box)
-        lanes_layout.addWidget(self.lanes, 1)
+        lanes_title = QLabel("Threads")
+        set_font_factor(lanes_title, 1.0, bold=True)
         self.lanes_legend = StateLegend(self.lanes.kinds_shown)
         self.lanes_legend.setObjectName("threadsLegend")
-        lanes_layout.addWidget(self.lanes_legend)
-        # The cores beside the threads: which of them keep a core busy, and the machine.
+        header = QHBoxLayout()
+        header.addWidget(lanes_title)
+        header.addSpacing(24)
+        header.addWidget(self.lanes_legend, 1)
+        lanes_layout = QVBoxLayout(lanes_box)
+        lanes_layout.setContentsMargins(0, 0, 0, 0)
+        lanes_layout.addLayout(header)
+        lanes_layout.addWidget(self.lanes, 1)
+        # The machine's cores and gilviz's share: a line the window puts in its status
+        # bar, beside the UI lag meter, so the threads get the whole width here.
         self.cores = CpuCoresView()
-        cores_box = QGroupBox("CPU, all programs")
-        cores_box.setObjectName("coresBox")
-        cores_box.setToolTip(self.cores.toolTip())
-        QVBoxLayout(cores_box).addWidget(self.cores)
-        top = QWidget()
-        top_row = QHBoxLayout(top)
-        top_row.setContentsMargins(0, 0, 0, 0)
-        top_row.addWidget(lanes_box, 1)
-        top_row.addWidget(cores_box)
         self.log = EventLog()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("lessonTabs")
@@ -197,7 +199,7 @@ class DemoPage(QWidget):
         self.panels: list[LessonPanel] = []
         self._lanes_box = lanes_box
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(top)
+        right.addWidget(lanes_box)
         right.addWidget(self.tabs)
         right.setSizes([440, 180])
         self._right = right
@@ -217,6 +219,7 @@ class DemoPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.blurb)
+        layout.addWidget(self.settings_summary)  # the page's width: one or two lines
         layout.addWidget(body, 1)
 
         self.in_gui_process.toggled.connect(self._update_gil_note)
@@ -272,8 +275,10 @@ class DemoPage(QWidget):
         self.open_settings(not on)
         if on:
             self._normal_sizes = self._body.sizes()
-            total = sum(self._normal_sizes)
-            self._body.setSizes([int(total * 0.3), total - int(total * 0.3)])
+            # The window is about to lose its lesson list: share its whole width.
+            total = max(sum(self._normal_sizes), self.window().width() - 40)
+            left = int(total * PRESENTATION_LEFT)
+            self._body.setSizes([left, total - left])
         elif self._normal_sizes:
             self._body.setSizes(self._normal_sizes)
 
@@ -437,12 +442,22 @@ class DemoPage(QWidget):
     def _fit_lanes(self) -> None:
         """Give the thread rows the room they need (up to 70%), the log the rest."""
         total = sum(self._right.sizes())
-        chrome = self._lanes_box.sizeHint().height() - self.lanes.sizeHint().height()
-        wanted = self.lanes.wanted_height() + chrome + 8
+        legend = self.lanes_legend
+        # What the box adds around the rows: its title and margins, the legend (as
+        # wrapped at its width) and the spacing, measured as laid out now.
+        chrome = (self._lanes_box.height() - self.lanes.height() - legend.height()
+                  + legend.heightForWidth(legend.width()))
+        wanted = self.lanes.wanted_height() + chrome + 4
         # Up to 70% with the log in front (it reads fine in a strip); a lesson's own tab
-        # keeps most of the height, and the rows scroll.
-        share = 0.7 if self.tabs.currentWidget() is self.log else 0.4
-        lanes_height = min(wanted, int(total * share))
+        # keeps at least what it needs (and half), and the rows scroll beyond that.
+        current = self.tabs.currentWidget()
+        if current is self.log:
+            room = int(total * 0.7)
+        else:
+            needs = (current.minimumSizeHint().height()
+                     + self.tabs.tabBar().sizeHint().height() + 12)
+            room = max(int(total * 0.4), min(int(total * 0.6), total - needs))
+        lanes_height = min(wanted, room)
         self._right.setSizes([lanes_height, total - lanes_height])
 
     @Slot(object)

@@ -46,13 +46,18 @@ def compact(number: int) -> str:
     return f"{number:,}"
 
 
-def tile_label(name: str) -> str:
-    """What a tile shows of a thread's name: a short name whole ('main', '5ms·T1'),
-    a longer one by its number ('Thread-17' -> '17'), or its first five characters."""
-    if len(name) <= 8:
+def tile_label(name: str, whole: bool = False) -> str:
+    """What a tile shows of a thread's name: the name whole when every name is short
+    ('5ms·T1'), else its number ('Thread-17' -> '17') or its first five characters."""
+    if whole or len(name) <= 5:
         return name
     match = re.search(r"(\d+)$", name)
     return match.group(1) if match else name[:5]
+
+
+def names_fit(names: list[str]) -> bool:
+    """Whether every name is short enough to show whole on a tile."""
+    return all(len(name) <= 8 for name in names)
 
 
 def kind_of(lane: LaneSnapshot) -> Kind:
@@ -91,7 +96,7 @@ class _LanesCanvas(QWidget):
 
     def row_height(self) -> int:
         # Roomy rows for a few threads; tighter ones so 16 still fit without scrolling.
-        spacing = 1.5 if len(self.lanes) <= 8 else 1.25
+        spacing = 1.4 if len(self.lanes) <= 8 else 1.25
         return int(QFontMetrics(self.font()).height() * spacing)
 
     def _measured(self, what: str, compute):
@@ -102,9 +107,13 @@ class _LanesCanvas(QWidget):
             self._widths[key] = compute(QFontMetrics(self.font()))
         return self._widths[key]
 
+    def _whole_names(self) -> bool:
+        return self._measured("whole", lambda _: names_fit([lane.name for lane in self.lanes]))
+
     def tile_size(self) -> QSize:
         def measure(metrics: QFontMetrics) -> QSize:
-            widest = max((metrics.horizontalAdvance(tile_label(lane.name))
+            whole = self._whole_names()
+            widest = max((metrics.horizontalAdvance(tile_label(lane.name, whole))
                           for lane in self.lanes), default=20)
             width = widest + metrics.horizontalAdvance("W") + 18
             return QSize(max(width, int(metrics.height() * 2.6)), int(metrics.height() * 1.75))
@@ -210,7 +219,7 @@ class _LanesCanvas(QWidget):
         painter.setPen(QColor(look.ink(kind)))
         text = face.adjusted(5, 0, -5, -size.height() * 0.22)
         painter.drawText(text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         tile_label(name))
+                         tile_label(name, self._whole_names()))
         bold = QFont(painter.font())
         bold.setBold(True)
         painter.setFont(bold)

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.chapter_label = QLabel()
         self.statusBar().addWidget(self.chapter_label)
         self.latency_meter = LatencyMeter()
+        self.statusBar().addPermanentWidget(self.page.cores)
         self.statusBar().addPermanentWidget(self.latency_meter)
 
         self.zoom = clamp_zoom(int(self.settings.value("zoom", 0)))

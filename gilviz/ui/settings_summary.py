@@ -1,4 +1,4 @@
-"""The settings folded into one line while a run's results are on screen."""
+"""The settings folded into a line across the page while a run's results are on screen."""
 
 from __future__ import annotations
 

@@ -3,7 +3,14 @@ import math
 from PySide6.QtCore import QPointF
 
 from gilviz.core.telemetry import LaneSnapshot, Snapshot, State
-from gilviz.ui.lanes_view import ROWS_UP_TO, ThreadLanesView, compact, summary_text, tile_label
+from gilviz.ui.lanes_view import (
+    ROWS_UP_TO,
+    ThreadLanesView,
+    compact,
+    names_fit,
+    summary_text,
+    tile_label,
+)
 
 
 def lanes_of(count: int, state: State = State.RUNNING) -> tuple[LaneSnapshot, ...]:
@@ -16,8 +23,11 @@ def test_compact_counts_stay_short():
 
 
 def test_tiles_are_labelled_by_what_tells_threads_apart():
-    assert [tile_label(n) for n in ("main", "Thread-17", "5ms·T1", "pool-worker_3",
-                                     "a-long-name")] == ["main", "17", "5ms·T1", "3", "a-lon"]
+    assert [tile_label(n) for n in ("main", "Thread-1", "Thread-17", "pool-worker_3",
+                                     "a-long-name")] == ["main", "1", "17", "3", "a-lon"]
+    names = ["main", "0.1ms·T1", "100ms·T4"]
+    assert names_fit(names) and [tile_label(n, whole=True) for n in names] == names
+    assert not names_fit(["main", "Thread-1", "Thread-10"])
 
 
 def test_a_few_threads_get_a_row_each(qtbot):

@@ -74,11 +74,10 @@ class TaskGanttPanel(LessonPanel):
         self.mode = params["mode"]
         self.rows = []
         self.chart.clear()
-        how = ("executor.map: main takes the results in the order it handed the tasks in"
-               if self.mode == MAP else
-               "submit + as_completed: main takes each result as soon as its task is done")
-        self.caption.setText(f"{params['tasks']} tasks on a pool of up to "
-                             f"{params['workers']} threads. {how}.")
+        how = ("executor.map: results in the order the tasks went in" if self.mode == MAP
+               else "as_completed: each result as soon as its task is done")
+        self.caption.setText(f"{params['tasks']} tasks, a pool of up to "
+                             f"{params['workers']} threads; {how}.")
         self.received.setText(received_html([], self.mode))
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
