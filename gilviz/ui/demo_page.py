@@ -316,8 +316,10 @@ class DemoPage(QWidget):
         if self.lesson is None:
             return
         values = self.form.values()
-        parts = [f"{spec.label}: <b>{html.escape(setting_text(spec, values[spec.name]))}</b>"
-                 for spec in self.lesson.params if spec.name in values]
+        # A value never breaks across lines ("1 s", not "1" then "s").
+        parts = [f"{spec.label}: <b>"
+                 f"{html.escape(setting_text(spec, values[spec.name])).replace(' ', '&nbsp;')}"
+                 f"</b>" for spec in self.lesson.params if spec.name in values]
         where = ("in the window's process" if self.in_gui_process.isChecked()
                  else "in the isolated engine")
         self.settings_summary.show_text(" · ".join([*parts, where]))

@@ -58,7 +58,7 @@ class GanttChart(QWidget):
         """Every row as tall as a line of text, plus the axis: no name cut in half."""
         metrics = QFontMetrics(self.font())
         rows = max(1, len(self.rows))
-        return QSize(200, rows * (metrics.height() + 4) + metrics.height() + 12)
+        return QSize(200, rows * (metrics.height() + 2) + metrics.height() + 10)
 
     def set_bars(self, rows: list[str], bars: list[Bar], end_s: float | None = None) -> None:
         resized = len(rows) != len(self.rows)

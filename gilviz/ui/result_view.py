@@ -50,25 +50,31 @@ def shown_fields(result: dict[str, Any], params: dict[str, Any]) -> dict[str, An
             if not (key in params and params[key] == value)}
 
 
-def paired(fields: dict[str, Any]) -> tuple[tuple[str, str], list[str]] | None:
-    """Two prefixes that share at least three field names ("daemon_lines" and
-    "non_daemon_lines", ...), and those names: shown as two columns, half the rows."""
+def paired(fields: dict[str, Any]) -> tuple[tuple[str, ...], list[str]] | None:
+    """Prefixes that share at least three field names ("race_s", "whole_loop_s", ...),
+    and those names: shown as one column per prefix, a row per name."""
     rests: dict[str, set[str]] = {}
     for key in fields:
         for i, char in enumerate(key):
             if char == "_":
                 rests.setdefault(key[:i], set()).add(key[i + 1:])
-    best: tuple[tuple[str, str], list[str]] | None = None
+    best: tuple[list[str], set[str]] | None = None
     prefixes = sorted(rests)
     for a_index, a in enumerate(prefixes):
         for b in prefixes[a_index + 1:]:
             shared = rests[a] & rests[b]
             if len(shared) >= 3 and (best is None or len(shared) > len(best[1])):
-                first, second = sorted((a, b), key=lambda p: _first_index(fields, p))
-                order = [k[len(first) + 1:] for k in fields if k.startswith(f"{first}_")
-                         and k[len(first) + 1:] in shared]
-                best = ((first, second), order)
-    return best
+                best = ([a, b], shared)
+    if best is None:
+        return None
+    group, shared = best
+    for other in prefixes:  # a third or fourth placement with the same fields
+        if other not in group and shared <= rests[other] and len(group) < 4:
+            group.append(other)
+    order = sorted(group, key=lambda p: _first_index(fields, p))
+    names = [k[len(order[0]) + 1:] for k in fields
+             if k.startswith(f"{order[0]}_") and k[len(order[0]) + 1:] in shared]
+    return tuple(order), names
 
 
 def _first_index(fields: dict[str, Any], prefix: str) -> int:
@@ -85,22 +91,24 @@ def fields_html(fields: dict[str, Any]) -> str:
                 f"{html.escape(_humanise(text))}</td>")
 
     rows = []
-    pair = paired(fields)
+    group = paired(fields)
     used: set[str] = set()
-    if pair is not None:
-        (a, b), names = pair
-        rows.append(f"<tr><td></td><td style='color:{muted};padding-right:12px'>"
-                    f"{html.escape(_humanise(a))}</td><td style='color:{muted}'>"
-                    f"{html.escape(_humanise(b))}</td></tr>")
+    columns = 1
+    if group is not None:
+        prefixes, names = group
+        columns = len(prefixes)
+        rows.append("<tr><td></td>" + "".join(
+            f"<td style='color:{muted};padding-right:12px'>{html.escape(_humanise(p))}</td>"
+            for p in prefixes) + "</tr>")
         for name in names:
-            left, right = fields[f"{a}_{name}"], fields[f"{b}_{name}"]
-            used.update((f"{a}_{name}", f"{b}_{name}"))
-            rows.append(f"<tr>{label(name)}<td style='padding-right:12px'>"
-                        f"{html.escape(_format_value(left))}</td>"
-                        f"<td>{html.escape(_format_value(right))}</td></tr>")
+            keys = [f"{prefix}_{name}" for prefix in prefixes]
+            used.update(keys)
+            rows.append(f"<tr>{label(name)}" + "".join(
+                f"<td style='padding-right:12px'>{html.escape(_format_value(fields[key]))}</td>"
+                for key in keys) + "</tr>")
     for key, value in fields.items():
         if key not in used:
-            rows.append(f"<tr>{label(key)}<td colspan='2'>"
+            rows.append(f"<tr>{label(key)}<td colspan='{columns}'>"
                         f"{html.escape(_format_value(value))}</td></tr>")
     return f"<table>{''.join(rows)}</table>"
 

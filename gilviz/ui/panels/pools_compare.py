@@ -27,7 +27,7 @@ from gilviz.ui.panels.hint import FillHint
 STARTUP_COLOUR = "#666666"
 THREAD_COLOUR = "#0068a3"
 PROCESS_COLOUR = "#a34400"
-HEADER_FACTOR = 14 / 12
+HEADER_FACTOR = 1.08
 NAMES = {THREADS: "Thread pool", PROCESSES: "Process pool"}
 COLOURS = {THREADS: THREAD_COLOUR, PROCESSES: PROCESS_COLOUR}
 
@@ -89,9 +89,10 @@ class PoolsComparePanel(LessonPanel):
             self.headers[kind], self.charts[kind] = header, chart
             layout.addWidget(header)
             layout.addWidget(scrolled(chart), 1)
-        self.caption = QLabel(f"Grey: a worker starting up. One time scale for both, "
-                              f"from the moment each pool is made. This machine has "
-                              f"{cores_available()} cores.")
+        self.caption = QLabel(f"Grey: a worker starting up. One time scale, from when "
+                              f"each pool is made; {cores_available()} cores.")
+        self.caption.setToolTip("Each pool's chart starts when the pool is created, so the "
+                                "grey start-up bars show what a process pool pays first.")
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
         self._shown: list[dict[str, Any]] = []

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
@@ -30,7 +30,7 @@ INTERVAL_OF_NAME = re.compile(r"^([\d.]+)ms")
 
 
 def interval_ticks(intervals: list[float]) -> list[list[tuple[int, str]]]:
-    return [[(i, f"{ms:g} ms") for i, ms in enumerate(intervals)]]
+    return [[(i, f"{ms:g}") for i, ms in enumerate(intervals)]]
 
 
 class SwitchIntervalChart(LessonPanel):
@@ -41,9 +41,9 @@ class SwitchIntervalChart(LessonPanel):
         super().__init__(parent)
         self.setObjectName("switchIntervalPanel")
         self.rows: list[dict[str, Any]] = []
-        self.time_plot = lecture_plot("switch interval", "seconds", "switchTimePlot",
+        self.time_plot = lecture_plot("switch interval (ms)", "seconds", "switchTimePlot",
                                       grid_x=False)
-        self.handover_plot = lecture_plot("switch interval", "hand-overs",
+        self.handover_plot = lecture_plot("switch interval (ms)", "hand-overs",
                                           "switchHandoverPlot", grid_x=False)
         self.time_bars = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH)
         self.time_plot.addItem(self.time_bars)
@@ -54,10 +54,12 @@ class SwitchIntervalChart(LessonPanel):
         self.caption.setObjectName("switchCaption")
         self.caption.setWordWrap(True)
         set_font_factor(self.caption, CAPTION_FACTOR)
+        charts = QHBoxLayout()  # side by side: each keeps the height its bars need
+        charts.addWidget(self.time_plot, 1)
+        charts.addWidget(self.handover_plot, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
-        layout.addWidget(self.time_plot, 1)
-        layout.addWidget(self.handover_plot, 1)
+        layout.addLayout(charts, 1)
         self._measuring = ""
         self._values: list[tuple[pg.PlotWidget, pg.TextItem]] = []
         self.restyle()
@@ -92,9 +94,8 @@ class SwitchIntervalChart(LessonPanel):
             return
         done = ", ".join(f"{row['switch_interval_ms']:g}" for row in rows)
         stopped = " (stopped: only these ran)" if result.stopped else ""
-        self.caption.setText(f"Switch intervals measured: {done} ms{stopped}. Top: how "
-                             "long the threads took; bottom: how often the GIL changed "
-                             "hands.")
+        self.caption.setText(f"Measured at {done} ms{stopped}: how long the threads "
+                             "took (left) and how often the GIL changed hands (right).")
 
     def show_rows(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
@@ -121,7 +122,7 @@ class SwitchIntervalChart(LessonPanel):
         self.handover_plot.getPlotItem().getAxis("left").setTicks(
             [[(e, f"{10 ** e:,}") for e in range(0, int(top) + 2)]])
         for x, seconds in zip(xs, times, strict=True):
-            self._label(self.time_plot, x, seconds, f"{seconds:.2f} s")
+            self._label(self.time_plot, x, seconds, f"{seconds:.2f}")
         for x, count, height in zip(xs, counts, logs, strict=False):
             self._label(self.handover_plot, x, height, f"{int(count):,}")
 
