@@ -86,11 +86,12 @@ class PoolsComparePanel(LessonPanel):
             header.setWordWrap(True)
             chart = GanttChart(empty_text=f"{NAMES[kind]}: one row per worker")
             chart.setObjectName(f"{kind}PoolGantt")
+            chart.axis_labels = kind == PROCESSES  # one time scale: its labels once, below
             self.headers[kind], self.charts[kind] = header, chart
             layout.addWidget(header)
             layout.addWidget(scrolled(chart), 1)
-        self.caption = QLabel(f"Grey: a worker starting up. One time scale, from when "
-                              f"each pool is made; {cores_available()} cores.")
+        self.caption = QLabel(f"Grey: starting up. One time scale for both pools; "
+                              f"{cores_available()} cores.")
         self.caption.setToolTip("Each pool's chart starts when the pool is created, so the "
                                 "grey start-up bars show what a process pool pays first.")
         self.caption.setWordWrap(True)
@@ -101,6 +102,7 @@ class PoolsComparePanel(LessonPanel):
         self._shown = []
         for kind in (THREADS, PROCESSES):
             self.charts[kind].clear()
+            self.charts[kind].expect_rows(params["workers"])
             self.headers[kind].setText(f"<b>{NAMES[kind]}</b>: waiting for its turn")
 
     def show_snapshot(self, snapshot: Snapshot) -> None:

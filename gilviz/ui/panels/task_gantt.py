@@ -74,6 +74,7 @@ class TaskGanttPanel(LessonPanel):
         self.mode = params["mode"]
         self.rows = []
         self.chart.clear()
+        self.chart.expect_rows(min(params["workers"], params["tasks"]))
         how = ("executor.map: results in the order the tasks went in" if self.mode == MAP
                else "as_completed: each result as soon as its task is done")
         self.caption.setText(f"{params['tasks']} tasks, a pool of up to "
