@@ -1,18 +1,22 @@
-"""The kernel sampler: a small process that reads the run's threads from /proc.
+"""The kernel sampler: a small process that reads a process's threads from /proc.
 
-`python -m gilviz.core.kernel_sampler --pid PID --shm NAME` reads, for every thread id the
-reader puts in the shared segment, `/proc/PID/task/TID/schedstat` (cumulative nanoseconds
-on a CPU and runnable-but-waiting for one) and `/proc/PID/task/TID/syscall` (`running`,
-or the number of the system call a sleeping thread is in) at a steady rate, and writes
-one record per change into a ring per thread. Why a process of its own: a thread inside
-the sampled process would first have to win that process's GIL from the very threads it
-watches (64 CPU threads in the window's process would starve it), and the counters it
-reads are the kernel's, so they need no help from the sampled interpreter.
+`python -m gilviz.core.kernel_sampler --pid PID --shm NAME` finds the threads of PID
+(`/proc/PID/task`, every 10 ms) and reads, for each, `schedstat` (cumulative nanoseconds
+on a CPU and runnable-but-waiting for one) and `syscall` (`running`, or the number of the
+system call a sleeping thread is in) at a steady rate, writing one record per change into
+a ring per thread in the shared segment NAME. The reader matches threads to lanes by
+their id whenever it gets round to it: a thread is sampled from its first 10 ms whether
+or not the reader is keeping up (a reader in a process with 64 CPU-bound threads polls
+rarely).
 
-Standard library only, no gilviz import: any interpreter can host it. Linux only.
-Cost: about 1-3 us per thread per sample; the sampler slows itself down to stay within a
-CPU budget (default 4% of one core), and since the counters are cumulative, totals stay
-exact when samples are late; only the time resolution suffers.
+Why a process of its own: a thread inside the sampled process would first have to win
+that process's GIL from the very threads it watches, and the counters are the kernel's,
+so they need no help from the sampled interpreter. Standard library only, no gilviz
+import: any interpreter can host it. Linux only.
+
+Cost: about 1-3 us per thread per sample, plus ~30 us per wake-up; the sampler slows
+itself down to stay within a CPU budget (default 4% of one core). The counters are
+cumulative, so totals stay exact when samples are late; only the time resolution suffers.
 """
 
 from __future__ import annotations
@@ -29,14 +33,14 @@ H_MAGIC, H_SLOTS, H_STOP, H_HEARTBEAT_NS, H_SWEEPS, H_PERIOD_NS, H_CPU_NS, H_STA
 H_SYSCALLS, H_STARTED_NS, H_WALL_NS = 8, 9, 10
 HEADER_CELLS = 16
 STATUS_STARTING, STATUS_RUNNING, STATUS_ENDED = 0, 1, 2
-# Per-slot cells: the reader writes TID; the sampler writes WRITTEN and SLOT_STATE.
+# Per-slot cells, all written by the sampler: one slot per thread it found.
 SLOT_TID, SLOT_WRITTEN, SLOT_STATE = 0, 1, 2
 SLOT_CELLS = 4
 SLOT_NEW, SLOT_SAMPLING, SLOT_GONE, SLOT_UNREADABLE = 0, 1, 2, 3
-MAX_SLOTS = 384
+MAX_SLOTS = 1024
 # Records: (t_ns on CLOCK_MONOTONIC, run_ns, wait_ns, sys)
 RECORD_CELLS = 4
-RING_RECORDS = 1024
+RING_RECORDS = 512
 RING_MASK = RING_RECORDS - 1
 SYS_RUNNABLE = -1  # on a CPU or in the run queue (the syscall file says "running")
 SYS_ASLEEP = -2  # asleep, but which system call is not readable (stat's S or D)
@@ -46,7 +50,9 @@ DEFAULT_RATE_HZ = 500.0
 DEFAULT_BUDGET = 0.04  # share of one core the sampler may use
 SLOWEST_PERIOD_S = 0.05
 KEEPALIVE_NS = 100_000_000  # a record at least this often, even when nothing changed
+RUNNABLE_EVERY_NS = 10_000_000  # a thread runnable throughout: a record this often
 ADAPT_EVERY_NS = 250_000_000
+DISCOVER_EVERY_NS = 10_000_000
 
 
 def segment_size() -> int:
@@ -101,10 +107,11 @@ class Watched:
 def sample_forever(ints: memoryview, pid: int, rate_hz: float, budget: float) -> None:
     """Sweep the threads until the reader says stop, or the reader or the target is gone."""
     parent = os.getppid()
+    task_dir = f"/proc/{pid}/task"
     min_period = int(1e9 / rate_hz)
     period = min_period
     watched: list[Watched] = []
-    known = 0
+    known: set[int] = set()  # every thread id given a slot (ids are not reused in a run)
     sweeps = 0
     cpu_mark, wall_mark = time.process_time_ns(), time.monotonic_ns()
     started_cpu = cpu_mark
@@ -113,21 +120,24 @@ def sample_forever(ints: memoryview, pid: int, rate_hz: float, budget: float) ->
     ints[H_STATUS] = STATUS_RUNNING
     pread = os.pread
     next_ns = wall_mark
+    discovered_at = 0
     try:
         while not ints[H_STOP]:
-            while known < min(ints[H_SLOTS], MAX_SLOTS):
-                base = slot_base(known)
-                try:
-                    entry = Watched(known, pid, ints[base + SLOT_TID])
-                except OSError:
-                    ints[base + SLOT_STATE] = SLOT_GONE
-                else:
-                    if entry.syscall < 0:
-                        ints[H_SYSCALLS] = 0
-                    ints[base + SLOT_STATE] = SLOT_SAMPLING
-                    watched.append(entry)
-                known += 1
             now = time.monotonic_ns()
+            if now - discovered_at >= DISCOVER_EVERY_NS:
+                discovered_at = now
+                try:
+                    found = os.listdir(task_dir)
+                except OSError:
+                    break  # the process is gone
+                for name in found:
+                    tid = int(name)
+                    if tid not in known and len(known) < MAX_SLOTS:
+                        known.add(tid)
+                        entry = _watch(ints, len(known) - 1, pid, tid)
+                        if entry is not None:
+                            watched.append(entry)
+                now = time.monotonic_ns()
             ended = []
             for entry in watched:
                 try:
@@ -143,9 +153,13 @@ def sample_forever(ints: memoryview, pid: int, rate_hz: float, budget: float) ->
                     continue
                 base = slot_base(entry.slot)
                 written = ints[base + SLOT_WRITTEN]
-                if (counters == entry.last and sys_now == last_sys
-                        and now - ints[record_base(entry.slot, written - 1)] < KEEPALIVE_NS):
-                    continue
+                if sys_now == last_sys:
+                    # nothing new to say: the same sleep, or still runnable (its counters
+                    # are cumulative, so a record every RUNNABLE_EVERY_NS loses nothing)
+                    quiet = KEEPALIVE_NS if counters == entry.last else RUNNABLE_EVERY_NS
+                    if (sys_now == SYS_RUNNABLE or counters == entry.last) and (
+                            now - ints[record_base(entry.slot, written - 1)] < quiet):
+                        continue
                 entry.last, entry.last_sys = counters, sys_now
                 at = record_base(entry.slot, written)
                 ints[at] = now
@@ -167,8 +181,8 @@ def sample_forever(ints: memoryview, pid: int, rate_hz: float, budget: float) ->
                 cpu_mark, wall_mark = cpu, now
                 ints[H_CPU_NS] = cpu - started_cpu
                 ints[H_PERIOD_NS] = period
-                if os.getppid() != parent or not os.path.exists(f"/proc/{pid}"):
-                    break
+                if os.getppid() != parent:
+                    break  # the reader is gone: nobody will stop us
             after = time.monotonic_ns()
             next_ns = max(next_ns + period, after + period // 4)
             time.sleep(max(0, next_ns - after) / 1e9)
@@ -178,6 +192,23 @@ def sample_forever(ints: memoryview, pid: int, rate_hz: float, budget: float) ->
         ints[H_CPU_NS] = time.process_time_ns() - started_cpu
         ints[H_WALL_NS] = time.monotonic_ns() - ints[H_STARTED_NS]
         ints[H_STATUS] = STATUS_ENDED
+
+
+def _watch(ints: memoryview, slot: int, pid: int, tid: int) -> Watched | None:
+    """Give a newly found thread its slot (published to the reader) and open its files."""
+    base = slot_base(slot)
+    ints[base + SLOT_TID] = tid
+    try:
+        entry = Watched(slot, pid, tid)
+    except OSError:
+        ints[base + SLOT_STATE] = SLOT_GONE
+        entry = None
+    else:
+        if entry.syscall < 0:
+            ints[H_SYSCALLS] = 0
+        ints[base + SLOT_STATE] = SLOT_SAMPLING
+    ints[H_SLOTS] = slot + 1  # publish once the slot is filled in
+    return entry
 
 
 def _adapt(period: int, used: float, budget: float, min_period: int) -> int:

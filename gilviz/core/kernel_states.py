@@ -58,8 +58,10 @@ class KernelStates:
         self._ints = segment.buf.cast("q")
         self.process = process
         self._calls = call_table()
-        self._slot_of: dict[tuple[int, int], int] = {}
-        self._slots: list[tuple[int, ThreadLedger]] = []  # (lane index, ledger) per slot
+        self._slot_of_tid: dict[int, int] = {}  # the sampler's slot for each thread it found
+        self._slots_known = 0
+        self._paired: set[tuple[int, int]] = set()  # (lane index, tid) given a ledger
+        self._ledgers: list[tuple[int, int, ThreadLedger]] = []  # (lane index, slot, ledger)
         self._seen: list[int] = []
         self._ended: list[bool] = []
         self.lost_records = 0
@@ -99,8 +101,9 @@ class KernelStates:
 
     def update(self, lanes: Sequence[LaneSnapshot], activity_of: Callable[[int], LaneActivity],
                upto_s: float) -> None:
-        """Hand new lane threads to the sampler and fold its new records into the ledgers,
-        up to `upto_s` on the run's timeline (the lanes' marks are known that far)."""
+        """Pair new lane threads with the sampler's slots and fold new records into the
+        ledgers, up to `upto_s` on the run's timeline (the lanes' marks are known that far).
+        Records wait in the sampler's rings, so this may be called late or seldom."""
         if self._stopped:
             return
         origin = self._origin_ns()
@@ -110,33 +113,36 @@ class KernelStates:
         self._read(origin, activity_of, upto_s - MARKS_MARGIN_S)
 
     def _register(self, lanes: Sequence[LaneSnapshot]) -> None:
+        """Pair each lane's thread with the slot the sampler gave that thread id."""
         ints = self._ints
+        slots = min(ints[ks.H_SLOTS], ks.MAX_SLOTS)
+        for slot in range(self._slots_known, slots):
+            self._slot_of_tid[ints[ks.slot_base(slot) + ks.SLOT_TID]] = slot
+        self._slots_known = slots
         for index, lane in enumerate(lanes):
-            if lane.tid <= 0 or (index, lane.tid) in self._slot_of:
+            key = (index, lane.tid)
+            if lane.tid <= 0 or key in self._paired or lane.tid not in self._slot_of_tid:
                 continue
-            slot = len(self._slots)
-            if slot >= ks.MAX_SLOTS:
-                return
+            self._paired.add(key)
             ledger = ThreadLedger(lane.started_s, lane.cpu0_ns, lane.wait0_ns, self.gil,
                                   self._calls)
-            self._slot_of[(index, lane.tid)] = slot
-            self._slots.append((index, ledger))
-            self._seen.append(0)
+            slot = self._slot_of_tid[lane.tid]
+            self._ledgers.append((index, slot, ledger))
+            written = ints[ks.slot_base(slot) + ks.SLOT_WRITTEN]
+            self._seen.append(max(0, written - ks.RING_RECORDS))  # older ones are gone
             self._ended.append(False)
-            ints[ks.slot_base(slot) + ks.SLOT_TID] = lane.tid
-            ints[ks.H_SLOTS] = slot + 1  # publish once the slot is filled in
 
     def _read(self, origin: int, activity_of: Callable[[int], LaneActivity],
               upto_s: float) -> None:
         ints = self._ints
         heartbeat_s = (ints[ks.H_HEARTBEAT_NS] - origin) / 1e9
-        for slot, (index, ledger) in enumerate(self._slots):
-            if self._ended[slot]:
+        for number, (index, slot, ledger) in enumerate(self._ledgers):
+            if self._ended[number]:
                 continue
             base = ks.slot_base(slot)
             state = ints[base + ks.SLOT_STATE]
             written = ints[base + ks.SLOT_WRITTEN]
-            seen = self._seen[slot]
+            seen = self._seen[number]
             if written - seen > ks.RING_RECORDS:
                 self.lost_records += written - seen - ks.RING_RECORDS
                 seen = written - ks.RING_RECORDS
@@ -150,20 +156,20 @@ class KernelStates:
                 t = (t_ns - origin) / 1e9
                 if t > upto_s:
                     break
-                ledger.feed(t, run_ns, wait_ns, sys_code, during)
-                seen += 1
-            self._seen[slot] = seen
+                ledger.feed(t, run_ns, wait_ns, sys_code, during)  # ignores times before
+                seen += 1                                            # the lane's start
+            self._seen[number] = seen
             if seen == written and ledger.records:
                 # no record since means no change: the state held until the last sweep
                 ledger.feed(min(heartbeat_s, upto_s), ledger.run_ns, ledger.wait_ns,
                             ledger.sys_code, during)
             if state in (ks.SLOT_GONE, ks.SLOT_UNREADABLE) and seen == written:
                 ledger.close()
-                self._ended[slot] = True
+                self._ended[number] = True
 
     def ledgers(self, index: int) -> list[ThreadLedger]:
         """The ledgers of lane `index` (one per thread it had), oldest first."""
-        return [ledger for lane, ledger in self._slots if lane == index and ledger.records]
+        return [ledger for lane, _, ledger in self._ledgers if lane == index and ledger.records]
 
     def syscalls_readable(self) -> bool:
         return bool(self._ints[ks.H_SYSCALLS]) if not self._stopped else self._syscalls
@@ -180,6 +186,7 @@ class KernelStates:
         if lanes is not None and activity_of is not None:
             origin = self._origin_ns()
             if origin:
+                self._register(lanes)
                 self._read(origin, activity_of, float("inf"))
         ints[ks.H_STOP] = 1
         try:
@@ -197,7 +204,7 @@ class KernelStates:
             "lost_records": self.lost_records,
         }
         self._syscalls = bool(ints[ks.H_SYSCALLS])
-        for _, ledger in self._slots:
+        for _, _, ledger in self._ledgers:
             ledger.close()
         self._stopped = True
         ints.release()
