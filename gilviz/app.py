@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from gilviz.core.engine import FROZEN_ENGINE_FLAG
+
 if TYPE_CHECKING:
     from gilviz.ui.main_window import MainWindow
 
@@ -25,12 +27,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # From source it does nothing.
     multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == [FROZEN_ENGINE_FLAG]:  # a frozen bundle's engine child (core.engine)
+        from gilviz.engine.child import main as engine_main
+
+        return engine_main()
     if args and args[0] in CLI_COMMANDS:
         from gilviz.cli import main as cli_main
 
         return cli_main(args)
     if args and args[0] == "bench":
-        from gilviz.ui.bench import main as bench_main
+        from gilviz.ui.diagnostics.bench import main as bench_main
 
         return bench_main(args[1:])
     if args and args[0] in DESKTOP_OPTIONS:
@@ -38,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return desktop_main(args)
     if args and args[0] == "--self-test":
-        from gilviz.ui.self_test import main as self_test_main
+        from gilviz.ui.diagnostics.self_test import main as self_test_main
 
         return self_test_main(args[1:])
     from gilviz.ui.application import run_window

@@ -12,10 +12,10 @@ from typing import NoReturn, TextIO
 
 from gilviz.core.lesson import Lesson, UnknownLesson
 from gilviz.core.params import ParamError, parse_assignments
-from gilviz.core.placement import IN_PROCESS, ISOLATED, Run, default_placement, make_run
+from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
 from gilviz.core.runner import RunResult
+from gilviz.core.session import RunSession
 from gilviz.core.telemetry import LogEvent
-from gilviz.core.timeline import TimelineRecorder
 from gilviz.demos import REGISTRY
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -74,12 +74,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         lesson = REGISTRY.get(args.demo)
         params = parse_assignments(lesson.params, args.assignments)
         placement = args.placement or default_placement(lesson)
-        run = make_run(lesson, params, placement)
+        session = RunSession(lesson, params, placement)
     except (UsageError, UnknownLesson, ParamError) as exc:
         print(f"gilviz: error: {exc}", file=err)
         return EXIT_USAGE
     try:
-        return _run(lesson, run, placement, args, out, err)
+        return _run(session, args, out, err)
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report
         return EXIT_OK
 
@@ -96,33 +96,29 @@ def _list(as_json: bool, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _run(lesson: Lesson, run: Run, placement: str, args: argparse.Namespace, out: TextIO,
-         err: TextIO) -> int:
+def _run(session: RunSession, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Poll the run from this thread, printing the log live; Ctrl+C stops it cleanly."""
-    recorder = TimelineRecorder(run.read_marks)
-    events: list[LogEvent] = []
-    run.start()
+    lesson, placement = session.lesson, session.placement
+    log_out = None if args.json else out
+    session.start()
     interrupted = False
     try:
-        while not run.done():
+        while not session.finished:
             try:
                 time.sleep(POLL_S)
             except KeyboardInterrupt:
                 interrupted = True
-                run.stop()
+                session.stop()
                 print("gilviz: stopping...", file=err)
-            _poll(run, recorder, events, None if args.json else out)
+            _print_events(session.poll().events, log_out)
     finally:
-        run.close()
-    _poll(run, recorder, events, None if args.json else out)
-    result = run.result()
+        session.close()
+    result = session.result
     if result is None:
         print("gilviz: error: the run ended without a result", file=err)
         return EXIT_FAILED
     if args.trace is not None:
-        trace = recorder.chrome_trace(tuple(events), {
-            "demo": lesson.id, "params": result.params, "placement": placement})
-        args.trace.write_text(json.dumps(trace))
+        args.trace.write_text(json.dumps(session.chrome_trace()))
     if args.json:
         json.dump({**result.to_json(), "placement": placement}, out)
         out.write("\n")
@@ -136,16 +132,12 @@ def _run(lesson: Lesson, run: Run, placement: str, args: argparse.Namespace, out
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
-def _poll(run: Run, recorder: TimelineRecorder, events: list[LogEvent],
-          out: TextIO | None) -> None:
-    """One look at the run: new log lines (printed unless quiet) and timeline marks."""
-    snapshot = run.snapshot(events_from=len(events))
-    events.extend(snapshot.events)
-    recorder.update(snapshot)
-    if out is not None:
-        for event in snapshot.events:
-            print(format_event(event), file=out)
-        out.flush()
+def _print_events(events: tuple[LogEvent, ...], out: TextIO | None) -> None:
+    if out is None:
+        return
+    for event in events:
+        print(format_event(event), file=out)
+    out.flush()
 
 
 def format_event(event: LogEvent) -> str:

@@ -67,6 +67,8 @@ def pyinstaller_args(dist: Path, work: Path) -> list[str]:
         # needs the .py beside the frozen module.
         "--add-data", f"{ROOT / 'gilviz' / 'demos'}{os.pathsep}gilviz/demos",
         "--paths", str(ROOT),
+        # The engine child is started by name (main.py --gilviz-engine), never imported.
+        "--hidden-import", "gilviz.engine.child",
         "--log-level", "WARN",
     ]
     if windowed:

@@ -1,200 +1,223 @@
-"""The isolated engine: a lesson run in a spawned child Python process that loads no Qt.
+"""The isolated engine, window side: a lesson run in a child Python process with no Qt.
 
 CPU-bound threads in the window's own process would take the GIL from the UI thread;
-in a child process they only compete with each other. The child writes per-thread
-counters into a shared Board (read here without the child's GIL), sends the log and
-watched values over a pipe, and the final RunResult last. Stop is a multiprocessing
-flag on the Board: busy workers read it directly, and the parent's store never blocks,
-whatever state the child is in (a multiprocessing.Event can hang the parent's set() if
-the child died while waiting on it).
+in a child process they only compete with each other. The child (`python -m
+gilviz.engine`, see gilviz/engine) writes per-thread counters into a shared Board read
+here without the child's GIL, and sends the log, watched values and the final RunResult
+as frames over its stdout. It is a plain subprocess rather than a multiprocessing child
+so that any interpreter able to import gilviz can host it, a free-threaded one included.
+
+Stop is a flag on the Board: busy workers read it directly, and the store never blocks
+whatever state the child is in. The child treats the end of its stdin as the window's
+death and leaves.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
+import subprocess
+import sys
 import threading
 import time
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
 
 from gilviz.core.board import Board
-from gilviz.core.runner import RunResult, execute
-from gilviz.core.stop import StopToken
-from gilviz.core.telemetry import LogEvent, Probe, Snapshot
+from gilviz.core.frames import read_frame, write_frame
+from gilviz.core.runner import RunResult
+from gilviz.core.telemetry import LogEvent, Snapshot
 
-PUBLISH_S = 0.03
-ORPHAN_GRACE_S = 2.0
-_CONTEXT = multiprocessing.get_context("spawn")
+ENGINE_MODULE = "gilviz.engine"
+FROZEN_ENGINE_FLAG = "--gilviz-engine"  # a frozen bundle has no -m: app.main dispatches
+
+
+@dataclass(frozen=True)
+class EngineCommand:
+    """How to start an engine: the interpreter and what its environment needs."""
+
+    python: str = sys.executable
+    env: dict[str, str] = field(default_factory=dict)
+
+    def argv(self) -> list[str]:
+        if getattr(sys, "frozen", False) and self.python == sys.executable:
+            return [self.python, FROZEN_ENGINE_FLAG]
+        return [self.python, "-m", ENGINE_MODULE]
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        if not getattr(sys, "frozen", False):
+            # The child finds gilviz where this process found it, even when gilviz runs
+            # from a checkout that is not installed and the working folder is elsewhere.
+            root = str(Path(__file__).resolve().parents[2])
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+        env.update(self.env)
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
 
 
 class EngineRun:
     """One lesson run in a child process; the same polling interface as InProcessRun."""
 
-    def __init__(self, lesson_id: str, params: dict[str, Any]) -> None:
+    def __init__(self, lesson_id: str, params: dict[str, Any],
+                 command: EngineCommand | None = None) -> None:
         self.lesson_id = lesson_id
         self.params = dict(params)
-        self.board = Board.shared()
-        self._conn, child_conn = _CONTEXT.Pipe(duplex=False)
-        self._child_conn = child_conn
-        self.process = _CONTEXT.Process(
-            target=child_main, args=(child_conn, self.board, lesson_id, self.params),
-            name=f"gilviz-engine-{lesson_id}", daemon=True,
-        )
+        self.command = command or EngineCommand()
+        self.board: Board | None = None  # made at start: nothing to leak before
+        self.process: subprocess.Popen[bytes] | None = None
+        self._reader: threading.Thread | None = None
+        self._lock = threading.Lock()
         self._events: list[LogEvent] = []
         self._values: dict[str, Any] = {}
         self._result: RunResult | None = None
+        self._failure: str | None = None
         self._started_ns = 0
+        self._closed = False
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.process.poll() if self.process is not None else None
 
     def start(self) -> None:
         self._started_ns = time.perf_counter_ns()
-        self.process.start()
-        self._child_conn.close()  # the child holds its end; EOF here then means it is gone
+        self.board = Board.shared()
+        try:
+            self.process = subprocess.Popen(
+                self.command.argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                env=self.command.environment(), close_fds=True,
+            )
+        except OSError:
+            self._release()
+            raise
+        assert self.process.stdin is not None and self.process.stdout is not None
+        with contextlib.suppress(OSError):  # it died at once: done() reports its exit code
+            write_frame(self.process.stdin, {
+                "lesson": self.lesson_id, "params": self.params,
+                "board": self.board.name})
+        self._reader = threading.Thread(
+            target=self._read, args=(self.process.stdout,), daemon=True,
+            name=f"gilviz-engine-reader-{self.lesson_id}")
+        self._reader.start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        """Collect the child's messages until it closes its end (exits)."""
+        try:
+            while True:
+                kind, payload = read_frame(stream)
+                with self._lock:
+                    if kind == "log":
+                        events, values = payload
+                        self._events.extend(events)
+                        self._values = values
+                    elif kind == "result":
+                        self._result = payload
+                    elif kind == "failed":
+                        self._failure = payload
+        except (EOFError, OSError, ValueError):
+            pass  # the child exited (or died mid-message): done() reports it
+        except Exception as exc:  # an unreadable message: say so rather than hang
+            with self._lock:
+                self._failure = f"unreadable message from the engine: {exc}"
+
+    @property
+    def _live_board(self) -> Board | None:
+        return None if self._closed else self.board
 
     def stop(self) -> None:
-        self.board.request_stop()
-
-    def _drain(self) -> None:
-        try:
-            while self._result is None and self._conn.poll():
-                kind, payload = self._conn.recv()
-                if kind == "log":
-                    events, values = payload
-                    self._events.extend(events)
-                    self._values = values
-                elif kind == "result":
-                    self._result = payload
-        except (EOFError, OSError):
-            pass  # the child died mid-message; done() reports it
+        if self._live_board is not None:
+            self._live_board.request_stop()
 
     def snapshot(self, events_from: int = 0) -> Snapshot:
-        self._drain()
-        origin = self.board.origin_ns() or self._started_ns
-        events = self._events[events_from:]
+        with self._lock:
+            events = self._events[events_from:]
+            values = dict(self._values)
+        board = self._live_board
+        if board is None:
+            return Snapshot(t=0.0, lanes=(), events=tuple(events),
+                            events_total=events_from + len(events), values=values)
+        origin = board.origin_ns() or self._started_ns
         return Snapshot(
             t=(time.perf_counter_ns() - origin) / 1e9,
-            lanes=self.board.read_lanes(),
+            lanes=board.read_lanes(),
             events=tuple(events),
             events_total=events_from + len(events),
-            values=dict(self._values),
+            values=values,
         )
 
     def read_marks(self, index: int, start: int, end: int) -> list[int]:
-        return self.board.read_marks(index, start, end)
+        board = self._live_board
+        return [] if board is None else board.read_marks(index, start, end)
 
     def poke(self) -> None:
-        self.board.poke()
+        if self._live_board is not None:
+            self._live_board.poke()
 
     def done(self) -> bool:
-        self._drain()
-        if self._result is not None:
-            return True
-        if self.process.exitcode is None:
+        with self._lock:
+            if self._result is not None:
+                return True
+        if self.process is None or self.process.poll() is None:
             return False
-        self._drain()  # the last messages may have arrived just before it exited
-        if self._result is None:
-            elapsed = (time.perf_counter_ns() - self._started_ns) / 1e9
-            self._result = RunResult(
-                self.lesson_id, self.params, elapsed, {}, stopped=self.board.stop_requested(),
-                error=f"engine stopped unexpectedly: exit code {self.process.exitcode}",
-            )
+        if self._reader is not None:
+            self._reader.join(1.0)  # the last messages may still be in the pipe
+        with self._lock:
+            if self._result is None:
+                elapsed = (time.perf_counter_ns() - self._started_ns) / 1e9
+                reason = self._failure or (
+                    f"engine stopped unexpectedly: exit code {self.process.returncode}")
+                board = self._live_board
+                stopped = board is not None and board.stop_requested()
+                self._result = RunResult(self.lesson_id, self.params, elapsed, {},
+                                         stopped=stopped, error=reason)
         return True
 
     def result(self) -> RunResult | None:
         return self._result if self.done() else None
 
-    def reap(self) -> bool:
-        """Non-blocking: True once the child has exited (it sends its result first and
-        may take a moment more to shut its interpreter down)."""
-        return self._started_ns == 0 or self.process.exitcode is not None
+    def exited(self) -> bool:
+        """Non-blocking: True once the child process is gone (it sends its result
+        first and may take a moment more to shut its interpreter down)."""
+        return self.process is None or self.process.poll() is not None
 
     def close(self, timeout_s: float = 2.0) -> bool:
         """Stop the child and make sure it is gone; True if it ended by itself."""
-        if self._started_ns == 0:
+        if self.process is None:
+            self._release()
             return True
         self.stop()
-        self.process.join(timeout_s)
-        cooperative = self.process.exitcode is not None
-        if not cooperative:
+        cooperative = True
+        try:
+            self.process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            cooperative = False
             self.process.terminate()
-            self.process.join(1.0)
-        if self.process.exitcode is None:
-            self.process.kill()
-            self.process.join(1.0)
+            try:
+                self.process.wait(1.0)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(1.0)
         self.done()
-        self._conn.close()
+        self._release()
         return cooperative
 
-
-class BoardStopToken(StopToken):
-    """A stop token whose flag the parent sets in shared memory.
-
-    is_set() reads the flag itself, so busy workers see it at once; a watcher thread
-    wakes the threads sleeping in wait().
-    """
-
-    WATCH_S = 0.01
-
-    def __init__(self, board: Board) -> None:
-        super().__init__()
-        self._board = board
-
-    def set(self) -> None:
-        self._board.request_stop()
-        super().set()
-
-    def is_set(self) -> bool:
-        return self._board.stop_requested() or super().is_set()
-
-    def watch(self) -> None:
-        while not super().is_set():
-            if self._board.stop_requested():
-                super().set()
-            time.sleep(self.WATCH_S)
-
-
-def child_main(conn: Any, board: Board, lesson_id: str, params: dict[str, Any]) -> None:
-    """Entry point of the child process."""
-    from gilviz.demos import REGISTRY  # imported here: the child needs the lessons, core does not
-
-    stop = BoardStopToken(board)
-    threading.Thread(target=stop.watch, name="gilviz-stop-watch", daemon=True).start()
-    probe = Probe(stop, board)
-    finished = threading.Event()
-    publisher = threading.Thread(target=_publish_until, args=(conn, probe, finished),
-                                 name="gilviz-publisher", daemon=True)
-    publisher.start()
-    result = execute(REGISTRY.get(lesson_id), params, probe)
-    finished.set()
-    publisher.join()
-    try:
-        conn.send(("result", result))
-    finally:
-        conn.close()
-
-
-def _publish_until(conn: Any, probe: Probe, finished: threading.Event) -> None:
-    """Send new log events and watched values until the run ends; watch for orphaning."""
-    parent = os.getppid()
-    seen = 0
-    while True:
-        last = finished.wait(PUBLISH_S)
-        snapshot = probe.snapshot(events_from=seen)
-        seen = snapshot.events_total
-        try:
-            conn.send(("log", (snapshot.events, snapshot.values)))
-        except OSError:
-            _abandon(probe)
+    def _release(self) -> None:
+        if self._closed:
             return
-        if last:
-            return
-        if os.getppid() != parent:
-            _abandon(probe)
-            return
-
-
-def _abandon(probe: Probe) -> None:
-    """The window is gone: stop the run, and leave for good if it does not stop in time."""
-    probe.stop.set()
-    timer = threading.Timer(ORPHAN_GRACE_S, os._exit, args=(1,))
-    timer.daemon = True
-    timer.start()
+        self._closed = True
+        if self._reader is not None:
+            self._reader.join(1.0)  # the child is gone: its pipe is at EOF
+        if self.process is not None:
+            for stream in (self.process.stdin, self.process.stdout):
+                try:
+                    if stream is not None:
+                        stream.close()
+                except OSError:
+                    pass
+        if self.board is not None:
+            self.board.close()

@@ -1,15 +1,19 @@
-"""Where a run happens: in this process (a helper thread) or in the isolated engine.
+"""Where a run happens: in this process or in the isolated engine, chosen in one place.
 
-Both placements offer the same polling interface, so the CLI and the window drive them
-alike: start(), stop(), snapshot(events_from), done(), result(), close(timeout_s).
+Both placements offer the same polling interface (Run), so the CLI and the window drive
+them alike through a RunSession. The window's in-process runs are orchestrated by a
+QThread, which core cannot know about: it hands the factory its own in-process maker.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from gilviz.core.engine import EngineRun
+from gilviz.core.engine import EngineCommand, EngineRun
 from gilviz.core.lesson import Lesson
 from gilviz.core.params import ParamError
 from gilviz.core.runner import RunResult, execute
@@ -20,6 +24,11 @@ ISOLATED = "isolated"
 
 
 class Run(Protocol):
+    @property
+    def pid(self) -> int | None:
+        """The process the lesson's threads run in (None before an engine starts)."""
+        ...
+
     def start(self) -> None: ...
     def stop(self) -> None: ...
     def snapshot(self, events_from: int = 0) -> Snapshot: ...
@@ -27,6 +36,10 @@ class Run(Protocol):
     def poke(self) -> None: ...
     def done(self) -> bool: ...
     def result(self) -> RunResult | None: ...
+    def exited(self) -> bool:
+        """Whether everything the run started is gone; a finished engine may still be
+        shutting its interpreter down, and its owner reaps it later instead of waiting."""
+        ...
     def close(self, timeout_s: float = 2.0) -> bool: ...
 
 
@@ -35,6 +48,10 @@ class ProbeRun:
 
     def __init__(self) -> None:
         self.probe = Probe()
+
+    @property
+    def pid(self) -> int | None:
+        return os.getpid()
 
     def stop(self) -> None:
         self.probe.stop.set()
@@ -69,6 +86,9 @@ class InProcessRun(ProbeRun):
     def result(self) -> RunResult | None:
         return self._outcome[0] if self._outcome else None
 
+    def exited(self) -> bool:
+        return self.done()
+
     def close(self, timeout_s: float = 2.0) -> bool:
         self.stop()
         self._thread.join(timeout_s)
@@ -86,8 +106,21 @@ def check_placement(lesson: Lesson, params: dict[str, Any], placement: str) -> N
                          "run this inside the window's process (--in-process)")
 
 
-def make_run(lesson: Lesson, params: dict[str, Any], placement: str) -> Run:
-    check_placement(lesson, params, placement)
-    if placement == ISOLATED:
-        return EngineRun(lesson.id, params)
-    return InProcessRun(lesson, params)
+InProcessMaker = Callable[[Lesson, dict[str, Any]], Run]
+
+
+@dataclass(frozen=True)
+class RunFactory:
+    """The one place that turns (lesson, params, placement) into a Run."""
+
+    in_process: InProcessMaker = InProcessRun
+
+    def create(self, lesson: Lesson, params: dict[str, Any], placement: str,
+               engine: EngineCommand | None = None) -> Run:
+        """Raises ParamError for a combination that cannot run."""
+        check_placement(lesson, params, placement)
+        if placement == ISOLATED:
+            return EngineRun(lesson.id, params, engine)
+        if engine is not None:
+            raise ParamError("another interpreter can only run the lesson in the engine")
+        return self.in_process(lesson, params)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from gilviz.demos import REGISTRY
 from gilviz.resources import APP_ID, png_icons, svg_icon
+from gilviz.ui import qthread_kind
 from gilviz.ui.main_window import MainWindow
 from gilviz.ui.theme import BASE_POINT_SIZE
 
@@ -51,6 +52,7 @@ def application(argv: Sequence[str] = ()) -> QApplication:
 
 def build_window() -> MainWindow:
     app = application()
+    qthread_kind.register()  # lessons run in this process may start QThreads
     window = MainWindow(REGISTRY)
     # Also on the window itself: an application made elsewhere (pytest-qt) has no icon.
     window.setWindowIcon(app_icon())

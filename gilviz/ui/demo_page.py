@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -25,7 +24,8 @@ from gilviz.core.lesson import Lesson
 from gilviz.core.params import ParamError, resolve
 from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
 from gilviz.core.runner import RunResult
-from gilviz.core.telemetry import LogEvent, Snapshot
+from gilviz.core.session import RunSession
+from gilviz.core.telemetry import Snapshot
 from gilviz.core.timeline import TimelineRecorder
 from gilviz.notes import lesson_notes
 from gilviz.ui.code_view import CodeView
@@ -42,13 +42,6 @@ from gilviz.ui.timeline_tab import TimelineTab
 
 log = logging.getLogger(__name__)
 
-
-def history_row(result: RunResult, placement: str) -> dict[str, Any]:
-    return {"lesson": result.demo, "placement": placement,
-            "params": json.dumps(result.params, sort_keys=True),
-            "elapsed_s": round(result.elapsed_s, 4),
-            "outcome": "failed" if result.error else "stopped" if result.stopped else "finished",
-            "error": result.error or "", "result": json.dumps(result.result, sort_keys=True)}
 
 IN_GUI_NOTE = (
     "Unticked, the lesson runs in a separate Python process (the isolated engine) and the "
@@ -78,7 +71,6 @@ class DemoPage(QWidget):
         self.last_result: RunResult | None = None
         self.controller = RunController(self)
         self._shown_tenths = -1
-        self._placement = IN_PROCESS
 
         self.title = QLabel()
         title_font = QFont(self.title.font())
@@ -149,8 +141,7 @@ class DemoPage(QWidget):
         self.tabs.addTab(self.log, "What each thread printed")
         self.timeline = TimelineTab()
         self.tabs.addTab(self.timeline, "Timeline")
-        self.recorder: TimelineRecorder | None = None
-        self._events: list[LogEvent] = []  # the current run's log, for the trace export
+        self.session: RunSession | None = None  # the run shown, going on or ended
         self.history: list[dict[str, Any]] = []  # every finished run, for the CSV export
         self.panels: list[LessonPanel] = []
         self._lanes_box = lanes_box
@@ -202,8 +193,7 @@ class DemoPage(QWidget):
         self.lanes.clear()
         self.log.reset()
         self.timeline.reset()
-        self.recorder = None
-        self._events = []
+        self.session = None
         self.result_view.show_idle()
         self.last_result = None
 
@@ -226,6 +216,7 @@ class DemoPage(QWidget):
             font.setPointSize(points)
             widget.setFont(font)
 
+    @Slot(bool)
     def set_dark(self, dark: bool) -> None:
         self.code.set_dark(dark)
 
@@ -241,8 +232,7 @@ class DemoPage(QWidget):
         self.remember_params()
         placement = IN_PROCESS if self.in_gui_process.isChecked() else ISOLATED
         try:
-            self.controller.start(self.lesson, params, placement)
-            self._placement = placement
+            self.session = self.controller.start(self.lesson, params, placement)
         except ParamError as exc:
             self._show_problem(str(exc))
             return
@@ -253,9 +243,6 @@ class DemoPage(QWidget):
         self.lanes.clear()
         self.log.reset()
         self.timeline.reset()
-        self._events = []
-        run = self.controller.current_run
-        self.recorder = TimelineRecorder(run.read_marks) if run is not None else None
         self.last_result = None
         self._shown_tenths = -1
         self.result_view.show_running(0.0)
@@ -270,14 +257,13 @@ class DemoPage(QWidget):
         self.result_view.show_problem(message)
         self.info_tabs.setCurrentWidget(self.result_view)
 
+    @property
+    def recorder(self) -> TimelineRecorder | None:
+        return self.session.recorder if self.session is not None else None
+
     def chrome_trace(self) -> dict[str, Any] | None:
         """The last run's timeline as Chrome trace JSON, or None before any run."""
-        if self.recorder is None or self.lesson is None:
-            return None
-        meta = {"demo": self.lesson.id}
-        if self.last_result is not None:
-            meta.update(params=self.last_result.params, elapsed_s=self.last_result.elapsed_s)
-        return self.recorder.chrome_trace(tuple(self._events), meta)
+        return self.session.chrome_trace() if self.session is not None else None
 
     @Slot()
     def stop(self) -> None:
@@ -287,6 +273,7 @@ class DemoPage(QWidget):
     def reset(self) -> None:
         self.form.reset()
 
+    @Slot()
     def shutdown(self) -> bool:
         self.cores.stop()
         return self.controller.shutdown()
@@ -300,9 +287,7 @@ class DemoPage(QWidget):
         if len(snapshot.lanes) != rows_before:
             self._fit_lanes()
         self.log.append_events(snapshot.events)
-        self._events.extend(snapshot.events)
         if self.recorder is not None:
-            self.recorder.update(snapshot)
             self.timeline.refresh(self.recorder, final=not self.controller.is_running())
         for panel in self.panels:
             panel.show_snapshot(snapshot)
@@ -355,10 +340,13 @@ class DemoPage(QWidget):
         if self.lesson is None or result.demo != self.lesson.id:
             return  # a run of a lesson the user has since left
         self.last_result = result
-        self.history.append(history_row(result, self._placement))
+        row = self.session.history_row() if self.session is not None else None
+        if row is not None:
+            self.history.append(row)
         if self.recorder is not None:
             self.timeline.refresh(self.recorder, final=True)
-        self.result_view.show_result(self.lesson, result, self._placement)
+        placement = self.session.placement if self.session is not None else IN_PROCESS
+        self.result_view.show_result(self.lesson, result, placement)
         for panel in self.panels:
             panel.show_result(result)
             if panel.focus_on_result and not result.error:

@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QThread
 
+from gilviz.core.thread_kinds import QTHREAD, register_kind
+
 
 class TargetQThread(QThread):
     """Runs a Python callable in a QThread; start/join/is_alive mirror threading.Thread."""
@@ -33,3 +35,8 @@ class TargetQThread(QThread):
 
 def make_thread(target: Callable[..., Any], args: tuple[Any, ...], name: str) -> TargetQThread:
     return TargetQThread(target, args, name)
+
+
+def register() -> None:
+    """Let the lessons run in this process start QThreads (see core.thread_kinds)."""
+    register_kind(QTHREAD, make_thread)

@@ -1,9 +1,10 @@
 """Runs one lesson at a time off the UI thread and feeds the window polled snapshots.
 
-In the window's process a QThread orchestrates the run (it starts and joins the
-lesson's threads), so the UI thread never blocks; in the isolated engine a child
-process does. Either way nothing signals per increment: a GUI-side timer copies a
-snapshot at ~30 Hz, hands it to the views, and notices when the run has ended.
+The run is a core RunSession, made by the same RunFactory as the CLI's; the window
+only plugs in its own in-process run, where a QThread orchestrates (it starts and joins
+the lesson's threads) so the UI thread never blocks. Nothing signals per increment: a
+GUI-side timer polls the session at ~30 Hz, hands the snapshot to the views, and
+notices when the run has ended.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from gilviz.core.engine import EngineRun
+from gilviz.core.engine import EngineCommand
 from gilviz.core.lesson import Lesson
-from gilviz.core.placement import ISOLATED, ProbeRun, Run, check_placement
+from gilviz.core.placement import ProbeRun, RunFactory
 from gilviz.core.runner import RunResult, execute
+from gilviz.core.session import RunSession
 from gilviz.core.telemetry import Probe
 
 POLL_MS = 33
@@ -70,6 +72,9 @@ class QThreadRun(ProbeRun):
     def result(self) -> RunResult | None:
         return self._orchestrator.result if self.done() else None
 
+    def exited(self) -> bool:
+        return self.done()
+
     def close(self, timeout_s: float = 2.0) -> bool:
         self.stop()
         if self._orchestrator.wait(int(timeout_s * 1000)):
@@ -80,8 +85,11 @@ class QThreadRun(ProbeRun):
         return False
 
 
+WINDOW_RUNS = RunFactory(in_process=QThreadRun)
+
+
 class RunController(QObject):
-    """Owns the current run: start, stop, poll, and a clean shutdown."""
+    """Owns the current run session: start, stop, poll, and a clean shutdown."""
 
     snapshotReady = Signal(object)  # Snapshot holding the log events since the last one
     runFinished = Signal(object)  # RunResult
@@ -89,102 +97,98 @@ class RunController(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._run: Run | None = None
-        self.lesson_id: str | None = None  # the lesson being run, if any
-        self.placement: str | None = None
-        self._events_seen = 0
+        self._session: RunSession | None = None
+        self.last_session: RunSession | None = None  # the latest run, also once it ended
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
-        # Ended engines whose process is still shutting down: reaped later, never waited
+        # Ended runs whose process is still shutting down: reaped later, never waited
         # for on the UI thread (a child with 64 threads can take ~0.3 s to exit).
-        self._exiting: list[tuple[EngineRun, float]] = []
+        self._exiting: list[tuple[RunSession, float]] = []
         self._reaper = QTimer(self)
         self._reaper.setInterval(REAP_MS)
         self._reaper.timeout.connect(self._reap)
 
     def is_running(self) -> bool:
-        return self._run is not None
+        return self._session is not None
 
     @property
-    def current_run(self) -> Run | None:
-        return self._run
+    def session(self) -> RunSession | None:
+        """The run going on now, if any."""
+        return self._session
 
-    def start(self, lesson: Lesson, params: dict[str, Any], placement: str) -> None:
+    @property
+    def lesson_id(self) -> str | None:
+        return self._session.lesson.id if self._session is not None else None
+
+    def start(self, lesson: Lesson, params: dict[str, Any], placement: str,
+              engine: EngineCommand | None = None) -> RunSession:
         """Start a run; raises ParamError for settings the placement cannot run."""
-        if self._run is not None:
+        if self._session is not None:
             raise RuntimeError("a run is already going on")
-        check_placement(lesson, params, placement)
-        run: Run = (EngineRun(lesson.id, params) if placement == ISOLATED
-                    else QThreadRun(lesson, params))
-        run.start()
-        self._run = run
-        self.lesson_id = lesson.id
-        self.placement = placement
-        self._events_seen = 0
+        session = RunSession(lesson, params, placement, WINDOW_RUNS, engine)
+        session.start()
+        self._session = self.last_session = session
         self._timer.start()
         self.runningChanged.emit(True)
+        return session
 
     @Slot()
     def stop(self) -> None:
-        if self._run is not None:
-            self._run.stop()
+        if self._session is not None:
+            self._session.stop()
 
     @Slot()
     def poke(self) -> None:
         """Press the running lesson's button (see Probe.wait_for_poke)."""
-        if self._run is not None:
-            self._run.poke()
+        if self._session is not None:
+            self._session.poke()
 
+    @Slot()
     def shutdown(self, timeout_s: float = 2.0) -> bool:
         """Stop the run and wait for it to end; idempotent. False if it did not end in time."""
         self._reaper.stop()
         exiting, self._exiting = self._exiting, []
-        ended = all([engine.close(timeout_s) for engine, _ in exiting])
-        run = self._run
-        if run is None:
+        ended = all([session.close(timeout_s) for session, _ in exiting])
+        session = self._session
+        if session is None:
             return ended
         self._timer.stop()
-        self._run = None
-        self.lesson_id = None
-        ended = run.close(timeout_s) and ended
+        self._session = None
+        ended = session.close(timeout_s) and ended
         self.runningChanged.emit(False)
         return ended
 
     @Slot()
     def _poll(self) -> None:
-        run = self._run
-        if run is None:
+        session = self._session
+        if session is None:
             return
-        finished = run.done()  # asked first, so the snapshot below includes the very end
-        snapshot = run.snapshot(events_from=self._events_seen)
-        self._events_seen = snapshot.events_total
+        snapshot = session.poll()
         self.snapshotReady.emit(snapshot)
-        if finished:
-            self._finish(run)
+        if session.finished:
+            self._finish(session)
 
-    def _finish(self, run: Run) -> None:
+    def _finish(self, session: RunSession) -> None:
         self._timer.stop()
-        if isinstance(run, EngineRun) and not run.reap():
-            self._exiting.append((run, time.monotonic() + EXIT_GRACE_S))
-            self._reaper.start()
+        if session.exited():
+            session.close()
         else:
-            run.close()
-        result = run.result()
-        self._run = None
-        self.lesson_id = None
+            self._exiting.append((session, time.monotonic() + EXIT_GRACE_S))
+            self._reaper.start()
+        self._session = None
         self.runningChanged.emit(False)
-        if result is not None:
-            self.runFinished.emit(result)
+        if session.result is not None:
+            self.runFinished.emit(session.result)
 
     @Slot()
     def _reap(self) -> None:
         still = []
-        for engine, deadline in self._exiting:
-            if engine.reap() or time.monotonic() > deadline:
-                engine.close(timeout_s=0.5)  # exited: returns at once; else terminates it
+        for session, deadline in self._exiting:
+            if session.exited() or time.monotonic() > deadline:
+                session.close(timeout_s=0.5)  # exited: returns at once; else terminates it
             else:
-                still.append((engine, deadline))
+                still.append((session, deadline))
         self._exiting = still
         if not still:
             self._reaper.stop()

@@ -31,7 +31,7 @@ def test_a_lesson_runs_in_the_child_with_live_lanes_and_log():
         assert snapshot.lane("Thread-1").ident != 0
     finally:
         assert run.close()
-    assert run.process.exitcode == 0
+    assert run.exitcode == 0
 
 
 def test_stop_reaches_the_child_quickly():
@@ -57,7 +57,7 @@ def test_a_killed_engine_is_reported_and_the_next_run_works():
     try:
         while not run.snapshot().lanes:
             time.sleep(0.02)
-        os.kill(run.process.pid, signal.SIGKILL)
+        os.kill(run.pid, signal.SIGKILL)
         _wait_done(run)
         assert run.result().error == "engine stopped unexpectedly: exit code -9"
     finally:
@@ -76,11 +76,11 @@ def test_an_unresponsive_engine_is_terminated_on_close():
     run.start()
     while not run.snapshot().lanes:
         time.sleep(0.02)
-    os.kill(run.process.pid, signal.SIGSTOP)  # frozen: it cannot honour the stop
+    os.kill(run.pid, signal.SIGSTOP)  # frozen: it cannot honour the stop
     started = time.perf_counter()
     assert run.close(timeout_s=0.3) is False
     assert time.perf_counter() - started < 3
-    assert run.process.exitcode is not None
+    assert run.exitcode is not None
 
 
 ORPHAN_SCRIPT = textwrap.dedent("""
@@ -90,7 +90,7 @@ ORPHAN_SCRIPT = textwrap.dedent("""
     run.start()
     while not run.snapshot().lanes:
         time.sleep(0.02)
-    print(run.process.pid, flush=True)
+    print(run.pid, flush=True)
     os._exit(0)  # the window crashes: no cleanup at all
 """)
 

@@ -9,8 +9,16 @@ from gilviz.demos import REGISTRY
 from tests.demos.helpers import run_lesson
 
 
+@pytest.fixture
+def qthreads_available():
+    """The window registers the QThread kind at start-up; here the test does."""
+    from gilviz.ui import qthread_kind
+
+    qthread_kind.register()
+
+
 @pytest.mark.parametrize("kind", ["threading", "qthread"])
-def test_n_threads_run_side_by_side_and_finish_every_count(kind):
+def test_n_threads_run_side_by_side_and_finish_every_count(kind, qthreads_available):
     outcome, snapshot = run_lesson("many-threads", threads=16, count=5, kind=kind)
     result = outcome.result
     assert result["distinct_idents"] == 16

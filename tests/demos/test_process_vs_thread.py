@@ -157,7 +157,7 @@ def test_the_isolated_engine_can_start_a_process_pool_and_stop_it():
     finally:
         run.close()
     assert outcome.error is None and outcome.result["process_s"] > 0
-    assert str(run.process.pid) not in outcome.result["process_pids"]
+    assert str(run.pid) not in outcome.result["process_pids"]
 
     run = _big_in_engine()
     run.start()
@@ -173,7 +173,7 @@ def test_pool_workers_leave_when_the_engine_is_killed():
     run.start()
     try:
         pids = _wait_for_process_tasks(run.snapshot)
-        os.kill(run.process.pid, signal.SIGKILL)
+        os.kill(run.pid, signal.SIGKILL)
         assert _gone(pids, timeout_s=2.0)  # no orphan keeps crunching
     finally:
         run.close()

@@ -133,7 +133,7 @@ def test_closing_the_window_mid_fetch_closes_the_site(qtbot, window):
     click(qtbot, window, "runButton")
     gantt, _ = panels(window)
     qtbot.waitUntil(lambda: len(gantt.gantt.bars) >= 1, timeout=5000)
-    server = window.page.controller.current_run.snapshot().values["fetch"]["rows"][0]["url"]
+    server = window.page.controller.session.run.snapshot().values["fetch"]["rows"][0]["url"]
     started = time.perf_counter()
     window.close()
     assert time.perf_counter() - started < 3.0

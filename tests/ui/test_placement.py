@@ -11,7 +11,7 @@ from tests.ui.helpers import choose_lesson, click, find, run_and_wait, set_param
 
 
 def _engine(window) -> EngineRun:
-    run = window.page.controller.current_run
+    run = window.page.controller.session.run
     assert isinstance(run, EngineRun)
     return run
 
@@ -56,7 +56,7 @@ def test_stop_and_a_killed_engine_in_the_window(qtbot, window):
     click(qtbot, window, "runButton")
     qtbot.waitUntil(lambda: any(lane.count for lane in window.page.lanes.lanes()), timeout=15_000)
     with qtbot.waitSignal(window.page.controller.runFinished, timeout=5000) as blocker:
-        os.kill(_engine(window).process.pid, signal.SIGKILL)
+        os.kill(_engine(window).pid, signal.SIGKILL)
     assert blocker.args[0].error == "engine stopped unexpectedly: exit code -9"
     assert "exit code -9" in window.page.result_view.toPlainText()
 
@@ -71,8 +71,8 @@ def test_closing_the_window_ends_the_engine(qtbot, window):
     set_param(window, "iterations", 200_000_000)
     click(qtbot, window, "runButton")
     qtbot.waitUntil(lambda: any(lane.count for lane in window.page.lanes.lanes()), timeout=15_000)
-    process = _engine(window).process
+    engine = _engine(window)
     started = time.perf_counter()
     window.close()
     assert time.perf_counter() - started < 2.5
-    assert process.exitcode is not None
+    assert engine.exitcode is not None

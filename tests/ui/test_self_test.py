@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gilviz.core.runner import RunResult
-from gilviz.ui.self_test import CHECKS, check_run
+from gilviz.ui.diagnostics.self_test import CHECKS, check_run
 from tests.processes import leftovers, marked_env
 
 VENV_SCRIPT = Path(sys.executable).parent / "gilviz"

@@ -27,7 +27,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
 
-from gilviz.core.engine import EngineRun
+from gilviz.core.placement import ISOLATED
 from gilviz.core.runner import RunResult
 from gilviz.ui.application import application, build_window
 from gilviz.ui.main_window import MainWindow
@@ -163,16 +163,16 @@ class SelfTest(QObject):
             return
         page.in_gui_process.setChecked(step.in_gui_process)
         page.run()
-        run = page.controller.current_run
-        if run is None:
+        session = page.controller.session
+        if session is None:
             problem = page.result_view.toPlainText().strip().splitlines()
             self._fail(f"{step.lesson_id} did not start: {problem[-1] if problem else '?'}")
             return
-        isolated = isinstance(run, EngineRun)
+        isolated = session.placement == ISOLATED
         if isolated == step.in_gui_process:
             self._fail(f"{step.lesson_id} started in the wrong place")
             return
-        if isolated and run.process.pid in (None, os.getpid()):
+        if isolated and session.run.pid in (None, os.getpid()):
             self._fail(f"{step.lesson_id}: the isolated engine has no process of its own")
 
     @Slot(object)

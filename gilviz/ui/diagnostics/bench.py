@@ -214,7 +214,7 @@ def _measure_stop(window: Any, scenario: Scenario) -> float:
 
 def run_bench(runs: int, quick: bool, out: Path, timeout_s: float) -> list[ScenarioReport]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from gilviz.app import build_window
+    from gilviz.ui.application import build_window
 
     window = build_window()
     window.resize(1280, 720)

@@ -1,0 +1,91 @@
+"""One run's life, start to history row, with no Qt: what the CLI and the window share.
+
+A RunSession creates its run through the RunFactory, and each poll() copies what the run
+has measured since the last one: the log, the timeline marks, and at the end the result.
+Whoever drives it (the CLI's loop, the window's timer) only presents what it returns.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gilviz.core.engine import EngineCommand
+from gilviz.core.lesson import Lesson
+from gilviz.core.params import resolve
+from gilviz.core.placement import RunFactory
+from gilviz.core.runner import RunResult
+from gilviz.core.telemetry import LogEvent, Snapshot
+from gilviz.core.timeline import TimelineRecorder
+
+
+class RunSession:
+    def __init__(self, lesson: Lesson, params: dict[str, Any], placement: str,
+                 factory: RunFactory | None = None,
+                 engine: EngineCommand | None = None) -> None:
+        """Raises ParamError for settings the placement cannot run."""
+        self.lesson = lesson
+        self.params = resolve(lesson.params, params)
+        self.placement = placement
+        self.engine = engine
+        self.run = (factory or RunFactory()).create(lesson, self.params, placement, engine)
+        self.recorder = TimelineRecorder(self.run.read_marks)
+        self.events: list[LogEvent] = []
+        self.result: RunResult | None = None
+        self._started = False
+
+    def start(self) -> None:
+        self.run.start()
+        self._started = True
+
+    @property
+    def finished(self) -> bool:
+        return self.result is not None
+
+    def poll(self) -> Snapshot:
+        """What changed since the last poll: the snapshot carries only new log events."""
+        ended = self.run.done()  # asked first, so the snapshot includes the very end
+        snapshot = self.run.snapshot(events_from=len(self.events))
+        self.events.extend(snapshot.events)
+        self.recorder.update(snapshot)
+        if ended and self.result is None:
+            self.result = self.run.result()
+        return snapshot
+
+    def stop(self) -> None:
+        self.run.stop()
+
+    def poke(self) -> None:
+        self.run.poke()
+
+    def exited(self) -> bool:
+        return not self._started or self.run.exited()
+
+    def close(self, timeout_s: float = 2.0) -> bool:
+        """Stop the run and make sure it is gone; True if it ended by itself."""
+        if not self._started:
+            return True
+        ended = self.run.close(timeout_s)
+        if self.result is None and self.run.done():
+            self.result = self.run.result()
+        return ended
+
+    def chrome_trace(self, **meta: Any) -> dict[str, Any]:
+        info: dict[str, Any] = {"demo": self.lesson.id, "params": self.params,
+                                "placement": self.placement}
+        if self.result is not None:
+            info["elapsed_s"] = self.result.elapsed_s
+        info.update(meta)
+        return self.recorder.chrome_trace(tuple(self.events), info)
+
+    def history_row(self) -> dict[str, Any] | None:
+        """One row of the run history (CSV export), once the run has ended."""
+        result = self.result
+        if result is None:
+            return None
+        outcome = "failed" if result.error else "stopped" if result.stopped else "finished"
+        return {"lesson": result.demo, "placement": self.placement,
+                "params": json.dumps(result.params, sort_keys=True),
+                "elapsed_s": round(result.elapsed_s, 4), "outcome": outcome,
+                "error": result.error or "",
+                "result": json.dumps(result.result, sort_keys=True)}
