@@ -12,7 +12,9 @@ sampler keeps a ring of records per thread, and the counters in them are cumulat
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import functools
 import os
 import subprocess
 import sys
@@ -35,6 +37,25 @@ def supported(pid: int) -> bool:
             and os.path.exists("/proc/thread-self/schedstat"))
 
 
+@functools.cache
+def _gil_of_interpreter(python: str, env: tuple[tuple[str, str], ...]) -> bool:
+    code = "import sys; print(int(getattr(sys, '_is_gil_enabled', lambda: True)()))"
+    try:
+        done = subprocess.run([python, "-c", code], capture_output=True, text=True,
+                              timeout=10, env=dict(env) or None, check=True)
+        return done.stdout.strip() != "0"
+    except (OSError, subprocess.SubprocessError):
+        return True
+
+
+def gil_of(python: str | None = None, env: dict[str, str] | None = None) -> bool:
+    """Whether the interpreter (this one by default) runs with a GIL: on a free-threaded
+    build a futex wait at work is a lock or other wait, not a GIL wait."""
+    if python is None or (python == sys.executable and not (env or {}).get("PYTHON_GIL")):
+        return bool(getattr(sys, "_is_gil_enabled", lambda: True)())
+    return _gil_of_interpreter(python, tuple(sorted((env or {}).items())))
+
+
 def allow_reader(pid: int) -> None:
     """Where Yama restricts ptrace (Ubuntu's default), a process may read the system call
     of only its own descendants' threads; a sampler reading its parent (the window) needs
@@ -53,7 +74,8 @@ class KernelStates:
                  segment: shared_memory.SharedMemory, process: subprocess.Popen) -> None:
         self.pid = pid
         self.gil = gil
-        self._origin_ns = origin_ns
+        self._read_origin = origin_ns
+        self._origin = 0
         self._segment = segment
         self._ints = segment.buf.cast("q")
         self.process = process
@@ -112,6 +134,14 @@ class KernelStates:
         self._register(lanes)
         self._read(origin, activity_of, upto_s - MARKS_MARGIN_S)
 
+    def _origin_ns(self) -> int:
+        """The run's time zero, kept once known (the run may free its board before the
+        last read)."""
+        if not self._origin:
+            with contextlib.suppress(ValueError, AttributeError, OSError):
+                self._origin = self._read_origin()
+        return self._origin
+
     def _register(self, lanes: Sequence[LaneSnapshot]) -> None:
         """Pair each lane's thread with the slot the sampler gave that thread id."""
         ints = self._ints
@@ -159,10 +189,11 @@ class KernelStates:
                 ledger.feed(t, run_ns, wait_ns, sys_code, during)  # ignores times before
                 seen += 1                                            # the lane's start
             self._seen[number] = seen
-            if seen == written and ledger.records:
+            if seen == written and ledger.records and state == ks.SLOT_SAMPLING:
                 # no record since means no change: the state held until the last sweep
+                # (which read the thread: it marks a vanished thread gone before it ends)
                 ledger.feed(min(heartbeat_s, upto_s), ledger.run_ns, ledger.wait_ns,
-                            ledger.sys_code, during)
+                            ledger.sys_code, during, recorded=False)
             if state in (ks.SLOT_GONE, ks.SLOT_UNREADABLE) and seen == written:
                 ledger.close()
                 self._ended[number] = True

@@ -124,18 +124,22 @@ class ThreadLedger:
     tail: list[Segment] = field(init=False, default_factory=list)
     unplaced_s: float = field(init=False, default=0.0)
     records: int = field(init=False, default=0)
+    recorded_s: float = field(init=False)  # the time of the last record the sampler wrote
 
     def __post_init__(self) -> None:
-        self.t = self.start_s
+        self.t = self.recorded_s = self.start_s
         self.totals = dict.fromkeys(Kind, 0.0)
 
     def feed(self, t: float, run_ns: int, wait_ns: int, sys_code: int,
-             activity: Activity) -> None:
-        """One record: where the time since the previous one went."""
+             activity: Activity, recorded: bool = True) -> None:
+        """One record: where the time since the previous one went. `recorded` is False
+        for the reader's own note that nothing changed up to the sampler's last sweep."""
         dt = t - self.t
         if dt <= 0:
             return
-        self.records += 1
+        if recorded:
+            self.records += 1
+            self.recorded_s = t
         drun = max(0, run_ns - self.run_ns) / 1e9
         dwait = max(0, wait_ns - self.wait_ns) / 1e9
         t0, e0 = self.t, self.sys_code
@@ -234,12 +238,19 @@ class ThreadLedger:
             final.append((start, end, kind))
 
     def close(self) -> None:
-        """The thread is gone: what is left is final. Time never confirmed stays running:
-        the kernel counts the last run time at exit, when /proc can no longer be read."""
+        """The thread is gone: what is left is final. It ended somewhere after the last
+        record, so nothing past that is kept; time there that no counter confirmed was
+        spent off a CPU (the counters' last growth died with the thread's /proc files)."""
+        end = self.recorded_s
         for segment in self.tail:
-            segment[4] = None
+            if segment[0] >= end:
+                continue
+            segment[1] = min(segment[1], end)
+            if segment[4] is not None:
+                segment[2], segment[3] = segment[4]
             self._keep(segment)
         self.tail.clear()
+        self.t = max(self.t, end)
 
     def spans(self) -> list[tuple[float, float, Kind]]:
         """Final spans plus the recent ones, provisionally (unconfirmed time as running)."""
