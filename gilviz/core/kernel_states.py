@@ -202,6 +202,10 @@ class KernelStates:
         """The ledgers of lane `index` (one per thread it had), oldest first."""
         return [ledger for lane, _, ledger in self._ledgers if lane == index and ledger.records]
 
+    def cpu_s(self) -> float:
+        """CPU seconds the lesson's threads have used so far, as of their latest records."""
+        return sum(ledger.cpu_s() for _, _, ledger in self._ledgers)
+
     def syscalls_readable(self) -> bool:
         return bool(self._ints[ks.H_SYSCALLS]) if not self._stopped else self._syscalls
 

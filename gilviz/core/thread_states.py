@@ -129,6 +129,11 @@ class ThreadLedger:
     def __post_init__(self) -> None:
         self.t = self.recorded_s = self.start_s
         self.totals = dict.fromkeys(Kind, 0.0)
+        self._run0_ns = self.run_ns
+
+    def cpu_s(self) -> float:
+        """CPU seconds since the lane started, by the kernel's latest counter."""
+        return (self.run_ns - self._run0_ns) / 1e9
 
     def feed(self, t: float, run_ns: int, wait_ns: int, sys_code: int,
              activity: Activity, recorded: bool = True) -> None:
@@ -251,6 +256,12 @@ class ThreadLedger:
             self._keep(segment)
         self.tail.clear()
         self.t = max(self.t, end)
+
+    def current(self) -> Kind | None:
+        """What the thread was doing at its latest record (unconfirmed time as running)."""
+        if self.tail:
+            return self.tail[-1][2]
+        return self.final[-1][2] if self.final else None
 
     def spans(self) -> list[tuple[float, float, Kind]]:
         """Final spans plus the recent ones, provisionally (unconfirmed time as running)."""

@@ -197,6 +197,14 @@ class TimelineRecorder:
     def measured(self, index: int) -> bool:
         return self.kernel is not None and bool(self.kernel.ledgers(index))
 
+    def current_kinds(self) -> list[Kind | None]:
+        """Per lane, what the kernel last saw its thread doing (None where not measured)."""
+        kinds: list[Kind | None] = []
+        for index in range(len(self.lanes)):
+            ledgers = self.kernel.ledgers(index) if self.kernel is not None else []
+            kinds.append(ledgers[-1].current() if ledgers else None)
+        return kinds
+
     @property
     def gil(self) -> bool:
         return self.kernel.gil if self.kernel is not None else True
