@@ -23,12 +23,22 @@ from multiprocessing import shared_memory
 from typing import Any
 
 from gilviz.core import kernel_sampler as ks
+from gilviz.core.engine import EngineCommand
 from gilviz.core.telemetry import LaneSnapshot
 from gilviz.core.thread_states import LaneActivity, ThreadLedger, call_table
 
+FROZEN_SAMPLER_FLAG = "--gilviz-kernel-sampler"  # app.main dispatches it in a bundle
 PR_SET_PTRACER = 0x59616D61  # Yama: let this process read our threads' system calls
 STOP_WAIT_S = 2.0
 MARKS_MARGIN_S = 0.005  # records newer than the lanes' marks minus this wait for the next poll
+
+
+def sampler_command(python: str | None = None) -> list[str]:
+    """How to start the sampler: a module of any Python that can import gilviz, or, in a
+    frozen bundle (which has no -m), the bundle's own executable with a flag."""
+    if getattr(sys, "frozen", False) and python in (None, sys.executable):
+        return [sys.executable, FROZEN_SAMPLER_FLAG]
+    return [python or sys.executable, "-m", "gilviz.core.kernel_sampler"]
 
 
 def supported(pid: int) -> bool:
@@ -107,10 +117,10 @@ class KernelStates:
         ints.release()
         try:
             process = subprocess.Popen(
-                [python or sys.executable, "-m", "gilviz.core.kernel_sampler",
-                 "--pid", str(pid), "--shm", segment.name, "--rate", str(rate_hz),
-                 "--budget", str(budget)],
-                stdin=subprocess.DEVNULL, close_fds=True)
+                [*sampler_command(python), "--pid", str(pid), "--shm", segment.name,
+                 "--rate", str(rate_hz), "--budget", str(budget)],
+                stdin=subprocess.DEVNULL, close_fds=True,
+                env=EngineCommand(python or sys.executable).environment())
         except OSError:
             segment.close()
             segment.unlink()

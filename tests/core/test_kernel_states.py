@@ -179,3 +179,14 @@ def test_the_sampler_says_what_is_wrong_in_one_line():
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert "shared segment" in done.stderr
+
+
+def test_a_frozen_bundle_starts_the_sampler_through_its_own_executable(monkeypatch):
+    from gilviz.app import main as app_main
+    from gilviz.core.kernel_states import FROZEN_SAMPLER_FLAG, sampler_command
+
+    assert sampler_command()[1:] == ["-m", "gilviz.core.kernel_sampler"]
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert sampler_command() == [sys.executable, FROZEN_SAMPLER_FLAG]
+    # the bundle's entry point hands the flag to the sampler (which refuses bad input)
+    assert app_main([FROZEN_SAMPLER_FLAG, "--pid", "1", "--shm", "gilviz-none"]) == 2
