@@ -51,7 +51,7 @@ DEFAULT_BUDGET = 0.04  # share of one core the sampler may use
 SLOWEST_PERIOD_S = 0.05
 KEEPALIVE_NS = 100_000_000  # a record at least this often, even when nothing changed
 RUNNABLE_EVERY_NS = 10_000_000  # a thread runnable throughout: a record this often
-ADAPT_EVERY_NS = 250_000_000
+ADAPT_EVERY_NS = 100_000_000
 DISCOVER_EVERY_NS = 10_000_000
 
 

@@ -94,6 +94,7 @@ class KernelStates:
         self._slots_known = 0
         self._paired: set[tuple[int, int]] = set()  # (lane index, tid) given a ledger
         self._ledgers: list[tuple[int, int, ThreadLedger]] = []  # (lane index, slot, ledger)
+        self._of_lane: dict[int, list[ThreadLedger]] = {}
         self._seen: list[int] = []
         self._ended: list[bool] = []
         self.lost_records = 0
@@ -168,6 +169,7 @@ class KernelStates:
                                   self._calls)
             slot = self._slot_of_tid[lane.tid]
             self._ledgers.append((index, slot, ledger))
+            self._of_lane.setdefault(index, []).append(ledger)
             written = ints[ks.slot_base(slot) + ks.SLOT_WRITTEN]
             self._seen.append(max(0, written - ks.RING_RECORDS))  # older ones are gone
             self._ended.append(False)
@@ -210,7 +212,7 @@ class KernelStates:
 
     def ledgers(self, index: int) -> list[ThreadLedger]:
         """The ledgers of lane `index` (one per thread it had), oldest first."""
-        return [ledger for lane, _, ledger in self._ledgers if lane == index and ledger.records]
+        return [ledger for ledger in self._of_lane.get(index, ()) if ledger.records]
 
     def cpu_s(self) -> float:
         """CPU seconds the lesson's threads have used so far, as of their latest records."""

@@ -1,6 +1,10 @@
 """Per-thread timelines built from the marks each lane writes, and what they add up to.
 
-How a span's kind is inferred (the legend says the same):
+Where a KernelStates is attached (Linux), a lane's spans and totals come from what the
+kernel measured (see thread_states); a lane without kernel records, or a run without a
+sampler, keeps the inference below, and the legend says which it is.
+
+How a span's kind is inferred from the marks alone (the legend says the same):
 - running: the thread counted progress, so it was executing (for Python code: it held
   the GIL);
 - waiting: it was at its work (state running) but did not advance for much longer than

@@ -122,7 +122,8 @@ def longest_wait(turns: list[tuple[str, float]]) -> float:
 
 def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]:
     main = probe.lane(MAIN)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    probe.watch("intervals", lambda: list(rows))  # the chart adds each interval as it ends
     for interval_ms in INTERVALS_MS:
         if stop.is_set():
             break
