@@ -33,7 +33,7 @@ class SwitchChart(LessonPanel):
         super().__init__()
         self.setObjectName("switchChart")
         self.rows: list[dict[str, Any]] = []
-        self.rate_plot = lecture_plot("switch interval (ms)", "hand-overs per second",
+        self.rate_plot = lecture_plot("switch interval (ms)", "hand-overs / s",
                                       "handoverPlot")
         self.rate_plot.setLogMode(x=True, y=True)
         rate = self.rate_plot.getPlotItem()
@@ -42,6 +42,7 @@ class SwitchChart(LessonPanel):
                                  symbolSize=12, symbolBrush=MEASURED, symbolPen="w")
         self.time_plot = lecture_plot("switch interval (ms)", "total time (s)", "totalTimePlot")
         self.time_plot.setLogMode(x=True, y=False)
+        self.time_plot.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.total = self.time_plot.getPlotItem().plot(
             [], [], pen=pg.mkPen(TOTAL, width=3), symbol="s", symbolSize=12,
             symbolBrush=TOTAL, symbolPen="w")
