@@ -80,6 +80,10 @@ class EngineRun:
     def pid(self) -> int | None:
         return self.process.pid if self.process is not None else None
 
+    def origin_ns(self) -> int:
+        board = self._live_board
+        return board.origin_ns() if board is not None else 0
+
     @property
     def exitcode(self) -> int | None:
         return self.process.poll() if self.process is not None else None
