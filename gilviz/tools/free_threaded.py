@@ -200,7 +200,9 @@ class _Build:
     def _fetch_source(self, work: Path) -> Path:
         apt = _throwaway_apt(work / "apt")
         self.say(f"reading Debian {SUITE}'s source index from {MIRROR} (throw-away apt config)")
-        if self._call([*apt, "update"], check=False) != 0:
+        # apt-get update exits 0 when an index could not be fetched: look for it instead.
+        self._call([*apt, "update"], check=False)
+        if not any((work / "apt" / "lists").glob(f"*_dists_{SUITE}_*Sources*")):
             raise Refused(f"the Debian archive ({MIRROR}, {SUITE}) is unreachable; "
                           f"see {self.log_path}")
         download = work / "download"
