@@ -20,6 +20,7 @@ import contextlib
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -33,6 +34,7 @@ from gilviz.core.user_cache import (
     FINISHED_MARKER,
     finished_free_threaded_pythons,
     free_threaded_root,
+    read_marker,
     write_marker,
 )
 
@@ -67,16 +69,22 @@ class BuildFailed(Exception):
     """A build step failed; the log has the details."""
 
 
+class Cancelled(BuildFailed):
+    """The caller set the cancel event (the window's Cancel button): nothing is kept."""
+
+
 def cached_python() -> Path | None:
     """The interpreter of a finished build in the cache, or None."""
     found = finished_free_threaded_pythons()
     return found[0] if found else None
 
 
-def get_free_threaded(progress: Progress = print, log_path: Path | None = None) -> Path:
+def get_free_threaded(progress: Progress = print, log_path: Path | None = None,
+                      cancel: threading.Event | None = None) -> Path:
     """Return a free-threaded python from the cache, building it first when there is none.
 
-    Raises Refused when this machine cannot build one, BuildFailed when a step fails.
+    Raises Refused when this machine cannot build one, BuildFailed when a step fails,
+    Cancelled soon after `cancel` is set (a window can run this off its UI thread).
     Safe to call from two processes at once: the second waits for the first's build.
     """
     python = cached_python()
@@ -89,7 +97,7 @@ def get_free_threaded(progress: Progress = print, log_path: Path | None = None) 
         if python is not None:
             return python
         log_path = log_path or root / "build.log"
-        return _Build(root, log_path, progress).run()
+        return _Build(root, log_path, progress, cancel or threading.Event()).run()
 
 
 @contextlib.contextmanager
@@ -114,8 +122,10 @@ def _exclusive(lock_path: Path, progress: Progress) -> Iterator[None]:
 class _Build:
     """One build: check the machine, fetch the source, configure, make, install, strip."""
 
-    def __init__(self, root: Path, log_path: Path, progress: Progress) -> None:
+    def __init__(self, root: Path, log_path: Path, progress: Progress,
+                 cancel: threading.Event) -> None:
         self.root = root
+        self.cancel = cancel
         self.log_path = log_path
         self.progress = progress
         self.started = time.monotonic()
@@ -165,10 +175,18 @@ class _Build:
         self.say(f"unpacking {tarball.name}")
         src = _unpack(tarball, work / "src")
         tarball.unlink()
-        minor = ".".join(version.split(".")[:2])
         dest = self.root / f"cpython-{version}t"
         if dest.exists():  # an earlier build died half-way (no marker): start over
             shutil.rmtree(dest)
+        try:
+            return self._build_into(src, dest, package, version)
+        except BaseException:
+            if read_marker(dest) is None:
+                shutil.rmtree(dest, ignore_errors=True)
+            raise
+
+    def _build_into(self, src: Path, dest: Path, package: str, version: str) -> Path:
+        minor = ".".join(version.split(".")[:2])
         jobs = max(2, os.cpu_count() or 2)
         self.say(f"./configure --disable-gil (about half a minute) into {dest}")
         # Neither the test suite nor the static library: less to build, install and keep.
@@ -231,11 +249,16 @@ class _Build:
               check: bool = True, heartbeat: str | None = None) -> int:
         """Run one step, output to the log only; a heartbeat line every 30 s for long ones."""
         assert self.log is not None
+        if self.cancel.is_set():
+            raise Cancelled("cancelled; nothing half-built is kept")
         self.log.write(f"\n$ {' '.join(argv)}\n")
         self.log.flush()
+        # Its own process group, so that cancelling stops make's compilers as well.
         proc = subprocess.Popen(list(argv), cwd=cwd, env=env, stdout=self.log,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
         done = threading.Event()
+        ticker = None
         if heartbeat:
             def beat() -> None:
                 while not done.wait(HEARTBEAT_S):
@@ -243,13 +266,22 @@ class _Build:
             ticker = threading.Thread(target=beat, name="build-heartbeat", daemon=True)
             ticker.start()
         try:
-            rc = proc.wait()
+            while True:
+                try:
+                    rc = proc.wait(timeout=0.25)
+                    break
+                except subprocess.TimeoutExpired:
+                    if self.cancel.is_set():
+                        raise Cancelled("cancelled; nothing half-built is kept") from None
         except BaseException:
-            proc.kill()
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             raise
         finally:
             done.set()
+            if ticker is not None:
+                ticker.join()
         if check and rc != 0:
             raise BuildFailed(f"`{' '.join(argv[:2])}` failed (exit {rc}); see {self.log_path}")
         return rc
@@ -433,8 +465,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
-__all__ = ["FINISHED_MARKER", "BuildFailed", "Refused", "cached_python", "get_free_threaded",
-           "main"]
+__all__ = ["FINISHED_MARKER", "BuildFailed", "Cancelled", "Refused", "cached_python",
+           "get_free_threaded", "main"]
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import threading
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from gilviz.core.user_cache import FINISHED_MARKER, free_threaded_root, write_marker
 from gilviz.tools import free_threaded
-from gilviz.tools.free_threaded import Refused, cached_python, get_free_threaded
+from gilviz.tools.free_threaded import Cancelled, Refused, cached_python, get_free_threaded
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "get-free-threaded.sh"
 
@@ -124,3 +125,38 @@ def test_the_script_reuses_the_cached_build_in_a_second(free_threaded_python):
     path = proc.stdout.strip()
     assert os.path.samefile(path, free_threaded_python.interpreter.path)
     assert path.endswith("t") and "python-freethreaded" in path
+
+
+def test_cancel_stops_a_running_step_and_keeps_nothing(empty_cache, monkeypatch):
+    """The window's Cancel: the running step (and what it started) ends within a second."""
+    monkeypatch.setattr(free_threaded, "_check_machine", lambda: [])
+    monkeypatch.setattr(free_threaded, "_missing_packages", lambda _pkgs: [])
+    pid_file = empty_cache.parent / "step.pid"
+
+    def slow_fetch(build, work):
+        build._call(["sh", "-c", f"sleep 60 & echo $! > '{pid_file}'; wait"])
+
+    monkeypatch.setattr(free_threaded._Build, "_fetch_source", slow_fetch)
+    cancel = threading.Event()
+    timer = threading.Timer(0.5, cancel.set)
+    timer.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(Cancelled):
+            get_free_threaded(progress=lambda _line: None, cancel=cancel)
+    finally:
+        timer.join()
+    assert time.monotonic() - started < 3.0
+    sleeper = int(pid_file.read_text())
+    deadline = time.monotonic() + 3.0
+    while Path(f"/proc/{sleeper}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{sleeper}").exists() or "Z" in _state(sleeper)
+    assert not list(empty_cache.glob(".work-*")) and cached_python() is None
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "Z"
