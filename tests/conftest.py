@@ -95,10 +95,14 @@ def free_threaded_python(request):
     script = Path(__file__).resolve().parents[1] / "scripts" / "get-free-threaded.sh"
     free_threaded_root().mkdir(parents=True, exist_ok=True)
     log = free_threaded_root() / "tests-setup.log"  # the build itself logs to build.log
+    from gilviz.tools.free_threaded import cached_python
+
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"free-threaded CPython: {script.name} (a few minutes the first "
-                            f"time; progress in {log})")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if cached_python() is None and reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():  # shown live, not captured
+            reporter.write_line(f"\nbuilding a free-threaded CPython with {script.name} "
+                                f"(once, about 4 minutes); progress in {log}")
     with open(log, "w") as progress:
         try:
             proc = subprocess.run([str(script)], stdout=subprocess.PIPE, stderr=progress,
