@@ -130,3 +130,49 @@ def test_the_free_threaded_engine_runs_without_a_gil(free_threaded_python):
     assert facts["gil"] is False
     assert Path(facts["gilviz"]).parent.parent == Path(GILVIZ_PARENT)
     assert os.path.realpath(command.python) != os.path.realpath(sys.executable)
+
+
+
+# Two threads of pure-Python work; each measures the share of its life it spent neither on
+# a CPU nor waiting for one (kernel schedstat), i.e. blocked. With a GIL a thread is blocked
+# whenever the other holds it; without one neither waits for the other, however busy the
+# machine is (measured once both have started: starting a thread stalls the others).
+BLOCKED = r"""
+import json, threading, time
+def runnable_ns():
+    with open("/proc/thread-self/schedstat") as f:
+        on_cpu, waiting, _ = map(int, f.read().split())
+    return on_cpu + waiting
+blocked = []
+both_started = threading.Barrier(2)
+def work():
+    both_started.wait()
+    wall, begin = time.perf_counter_ns(), runnable_ns()
+    total = 0
+    for i in range(4_000_000):
+        total += i * i % 7
+    blocked.append(1 - (runnable_ns() - begin) / (time.perf_counter_ns() - wall))
+threads = [threading.Thread(target=work) for _ in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(json.dumps(max(blocked)))
+"""
+
+
+def blocked_share(command: EngineCommand) -> float:
+    proc = subprocess.run(command.argv("-c", BLOCKED), env=command.environ(),
+                          capture_output=True, text=True, timeout=90, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.freethreaded
+@pytest.mark.skipif(not Path("/proc/thread-self/schedstat").exists(),
+                    reason="needs Linux schedstat")
+def test_the_free_threaded_engine_runs_two_threads_at_once(free_threaded_python):
+    without_gil = blocked_share(free_threaded_python)
+    with_gil = blocked_share(engine_python(describe(sys.executable)))
+    assert without_gil < 0.12, f"a thread was blocked {without_gil:.0%} of its time"
+    assert with_gil > without_gil, (with_gil, without_gil)
