@@ -120,6 +120,8 @@ def probe(path: str | os.PathLike[str], found: str = "", timeout_s: float = PROB
           running: bool = False) -> Interpreter:
     """Describe the Python at `path`; never raises, never waits longer than `timeout_s`."""
     shown = str(path)
+    if shown.strip():  # absolute: the probe runs elsewhere (cwd=/), and the listing is clearer
+        shown = os.path.abspath(os.path.expanduser(shown))
     problem = _unrunnable(shown)
     if problem:
         return Interpreter(path=shown, problem=problem, found=found, running=running)
@@ -148,8 +150,6 @@ def forget_probes() -> None:
 def _unrunnable(path: str) -> str | None:
     if not path.strip():
         return "is an empty path"
-    if not os.path.isabs(os.path.expanduser(path)) and os.sep not in path:
-        return "is not a path (give the full path to a python executable)"
     if not os.path.lexists(path):
         return "does not exist"
     if not os.path.exists(path):

@@ -241,3 +241,11 @@ def test_the_free_threaded_build_is_reported_without_a_gil(free_threaded_python)
     assert interp.free_threaded is True and interp.gil_enabled is False
     listed = [i for i in find_interpreters() if i.found == "gilviz cache"]
     assert listed and listed[0].free_threaded and not listed[0].gil_enabled
+
+
+def test_a_relative_path_is_made_absolute(monkeypatch):
+    monkeypatch.chdir(Path(sys.executable).parent.parent)
+    relative = os.path.join(Path(sys.executable).parent.name, Path(sys.executable).name)
+    interp = probe(relative)
+    assert interp.usable, interp.problem
+    assert os.path.isabs(interp.path) and os.path.samefile(interp.path, sys.executable)
