@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -172,7 +173,9 @@ def blocked_share(command: EngineCommand) -> float:
 @pytest.mark.skipif(not Path("/proc/thread-self/schedstat").exists(),
                     reason="needs Linux schedstat")
 def test_the_free_threaded_engine_runs_two_threads_at_once(free_threaded_python):
-    without_gil = blocked_share(free_threaded_python)
+    # The median of three: on a busy machine one run in five or so sees a 10-15% stall
+    # (thread start-up, stop-the-world pauses) on 3.13t; the steady state is 0-5%.
+    without_gil = statistics.median(blocked_share(free_threaded_python) for _ in range(3))
     with_gil = blocked_share(engine_python(describe(sys.executable)))
     assert without_gil < 0.12, f"a thread was blocked {without_gil:.0%} of its time"
     assert with_gil > without_gil, (with_gil, without_gil)
