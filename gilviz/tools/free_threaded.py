@@ -156,16 +156,18 @@ class _Build:
         if not missing:
             self.say("build dependencies: all installed")
             return
-        self.say(f"installing build dependencies: {' '.join(missing)}")
+        asks = " (sudo may ask for your password)" if sudo == ["sudo"] else ""
+        self.say(f"installing build dependencies{asks}: {' '.join(missing)}")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         # Wait for another apt (an unattended upgrade, another install) instead of failing.
         apt = [*sudo, "apt-get", "-o", "DPkg::Lock::Timeout=600"]
         # The system's own lists may be stale or absent (a fresh container): refresh them
         # when an install finds nothing to install from.
         install = [*apt, "install", "-y", "--no-upgrade", "--no-install-recommends", *missing]
-        if self._call(install, env=env, check=False) != 0:
-            self._call([*apt, "update"], env=env, check=False)
-            if self._call(install, env=env, check=False) != 0:
+        # In this session: sudo needs the terminal to ask for a password.
+        if self._call(install, env=env, check=False, own_session=False) != 0:
+            self._call([*apt, "update"], env=env, check=False, own_session=False)
+            if self._call(install, env=env, check=False, own_session=False) != 0:
                 raise BuildFailed(f"could not install the build dependencies ({' '.join(missing)})"
                                   f"; see {self.log_path}")
 
@@ -246,7 +248,8 @@ class _Build:
                               f"ssl, sqlite3, ctypes, venv); see {self.log_path}")
 
     def _call(self, argv: Sequence[str], cwd: Path | None = None, env: dict | None = None,
-              check: bool = True, heartbeat: str | None = None) -> int:
+              check: bool = True, heartbeat: str | None = None,
+              own_session: bool = True) -> int:
         """Run one step, output to the log only; a heartbeat line every 30 s for long ones."""
         assert self.log is not None
         if self.cancel.is_set():
@@ -256,7 +259,7 @@ class _Build:
         # Its own process group, so that cancelling stops make's compilers as well.
         proc = subprocess.Popen(list(argv), cwd=cwd, env=env, stdout=self.log,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                start_new_session=own_session)
         done = threading.Event()
         ticker = None
         if heartbeat:
@@ -275,7 +278,10 @@ class _Build:
                         raise Cancelled("cancelled; nothing half-built is kept") from None
         except BaseException:
             with contextlib.suppress(OSError):
-                os.killpg(proc.pid, signal.SIGKILL)
+                if own_session:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                else:
+                    proc.kill()
             proc.wait()
             raise
         finally:
