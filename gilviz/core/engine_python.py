@@ -18,10 +18,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from gilviz.core.engine import EngineCommand
 from gilviz.core.interpreter_probe import GILVIZ_PARENT, Interpreter
 from gilviz.core.user_cache import engines_root, read_marker, write_marker
 
@@ -30,33 +30,8 @@ PACKAGES = ("requests",)
 VENV_TIMEOUT_S = 180.0
 PIP_TIMEOUT_S = 300.0
 CHECK_TIMEOUT_S = 60.0
-# Variables that point an interpreter at another one's files; never passed to an engine.
-_FOREIGN = ("PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONEXECUTABLE", "VIRTUAL_ENV",
-            "PYTHONUSERBASE", "__PYVENV_LAUNCHER__")
-
-
 class EngineUnavailable(Exception):
     """This interpreter cannot host the engine; the message is one plain sentence."""
-
-
-@dataclass(frozen=True)
-class EngineCommand:
-    """How to start the engine on one interpreter: `python` plus `env` over os.environ."""
-
-    python: str
-    env: Mapping[str, str] = field(default_factory=dict)
-    interpreter: Interpreter | None = None
-
-    def argv(self, *args: str) -> list[str]:
-        return [self.python, *args]
-
-    def environ(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
-        """The full environment for the child: `base` (os.environ) without another Python's
-        variables, plus ours."""
-        merged = {k: v for k, v in (os.environ if base is None else base).items()
-                  if k not in _FOREIGN}
-        merged.update(self.env)
-        return merged
 
 
 def engine_python(interp: Interpreter, progress: Progress | None = None) -> EngineCommand:

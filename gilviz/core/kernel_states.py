@@ -121,7 +121,7 @@ class KernelStates:
                 [*sampler_command(python), "--pid", str(pid), "--shm", segment.name,
                  "--rate", str(rate_hz), "--budget", str(budget)],
                 stdin=subprocess.DEVNULL, close_fds=True,
-                env=EngineCommand(python or sys.executable).environment())
+                env=EngineCommand(python or sys.executable).environ())
         except OSError:
             segment.close()
             segment.unlink()

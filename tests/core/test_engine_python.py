@@ -50,7 +50,7 @@ def test_another_pythons_variables_do_not_reach_the_engine():
     command = EngineCommand("/x/python", {"PYTHONPATH": GILVIZ_PARENT})
     env = command.environ({"PYTHONHOME": "/elsewhere", "PYTHONPATH": "/other",
                            "VIRTUAL_ENV": "/venv", "HOME": "/home/me"})
-    assert env == {"PYTHONPATH": GILVIZ_PARENT, "HOME": "/home/me"}
+    assert env == {"PYTHONPATH": GILVIZ_PARENT, "HOME": "/home/me", "PYTHONUNBUFFERED": "1"}
 
 
 @pytest.mark.parametrize("version", ["3.12", "3.13"])
