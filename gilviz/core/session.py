@@ -7,13 +7,15 @@ Whoever drives it (the CLI's loop, the window's timer) only presents what it ret
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from gilviz.core.engine import EngineCommand
+from gilviz.core.kernel_states import KernelStates, gil_of
 from gilviz.core.lesson import Lesson
 from gilviz.core.params import resolve
-from gilviz.core.placement import RunFactory
+from gilviz.core.placement import ISOLATED, RunFactory
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import LogEvent, Snapshot
 from gilviz.core.timeline import TimelineRecorder
@@ -22,8 +24,9 @@ from gilviz.core.timeline import TimelineRecorder
 class RunSession:
     def __init__(self, lesson: Lesson, params: dict[str, Any], placement: str,
                  factory: RunFactory | None = None,
-                 engine: EngineCommand | None = None) -> None:
-        """Raises ParamError for settings the placement cannot run."""
+                 engine: EngineCommand | None = None, measure_states: bool = True) -> None:
+        """Raises ParamError for settings the placement cannot run. With measure_states
+        (and where the OS allows), a kernel sampler watches the run's threads."""
         self.lesson = lesson
         self.params = resolve(lesson.params, params)
         self.placement = placement
@@ -32,11 +35,27 @@ class RunSession:
         self.recorder = TimelineRecorder(self.run.read_marks)
         self.events: list[LogEvent] = []
         self.result: RunResult | None = None
+        self.measure_states = measure_states
+        self.kernel: KernelStates | None = None
+        self.sampler_cost: dict[str, Any] = {}  # the sampler's own CPU time, rate...
         self._started = False
 
     def start(self) -> None:
         self.run.start()
         self._started = True
+        if self.measure_states:
+            self._start_kernel()
+
+    def _start_kernel(self) -> None:
+        """Thread states measured by the kernel: a sampler process reads the threads of
+        the process the lesson runs in (this one, or the engine child)."""
+        pid = self.run.pid
+        if pid is None:
+            return
+        engine = self.engine if self.placement == ISOLATED else None
+        gil = gil_of(engine.python, engine.environment()) if engine is not None else gil_of()
+        self.kernel = KernelStates.start(pid, self.run.origin_ns, gil=gil)
+        self.recorder.kernel = self.kernel
 
     @property
     def finished(self) -> bool:
@@ -47,10 +66,22 @@ class RunSession:
         ended = self.run.done()  # asked first, so the snapshot includes the very end
         snapshot = self.run.snapshot(events_from=len(self.events))
         self.events.extend(snapshot.events)
-        self.recorder.update(snapshot)
         if ended and self.result is None:
-            self.result = self.run.result()
+            self._conclude(snapshot)
+        else:
+            self.recorder.update(snapshot)
         return snapshot
+
+    def _conclude(self, snapshot: Snapshot) -> None:
+        """The run has ended: last marks and kernel records, then the result, which gains
+        each lesson thread's measured (or inferred) states."""
+        self.sampler_cost = self.recorder.finish(snapshot)
+        result = self.run.result()
+        if result is not None and result.error is None:
+            states = self.recorder.thread_states()
+            result = dataclasses.replace(result, result={**result.result,
+                                                         "thread_states": states})
+        self.result = result
 
     def stop(self) -> None:
         self.run.stop()
@@ -65,9 +96,13 @@ class RunSession:
         """Stop the run and make sure it is gone; True if it ended by itself."""
         if not self._started:
             return True
+        if self.result is None and self.run.done():
+            self._conclude(self.run.snapshot(events_from=len(self.events)))
         ended = self.run.close(timeout_s)
         if self.result is None and self.run.done():
-            self.result = self.run.result()
+            self._conclude(self.run.snapshot(events_from=len(self.events)))
+        if self.kernel is not None:
+            self.kernel.stop()  # idempotent; a run closed early leaves no sampler behind
         return ended
 
     def chrome_trace(self, **meta: Any) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 The bars are the machine's (every program's) load, core by core: one core busy under
 the GIL, all of them with processes or C code. On a busy laptop other programs fill the
 bars too, so the line under them says how much of that is gilviz itself (this window
-and its children: the engine, pool workers) and how much is everybody else.
+and its children: the engine, pool workers) and how much is everybody else; where the
+kernel measures the lesson's threads, how many cores' worth they used: under the GIL about
+one, whatever the cores show (the OS moves the one running thread from core to core).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -22,6 +25,7 @@ from gilviz.ui import theme
 
 REFRESH_MS = 500
 LABELLED_UP_TO = 4  # cores; beyond, the bars alone and their average
+LessonCpu = Callable[[], float | None]  # the lesson threads' CPU seconds so far, or None
 TIP = ("The bars: how busy each CPU core of this machine is, counting every program, "
        "sampled twice a second.\nThen how much of that is gilviz itself (this window, "
        "its engine and pool workers) and how much other programs use, in cores (1.0 = one "
@@ -164,6 +168,9 @@ class CpuCoresView(QWidget):
         self.bars.percents = psutil.cpu_percent(percpu=True)  # primes the counters
         self.own = OwnCpu()
         self.own_cores = 0.0
+        self.lesson_cores: float | None = None
+        self._lesson_source: LessonCpu | None = None
+        self._lesson_mark: tuple[float, float] | None = None  # (time, CPU seconds)
         self._show_share()
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -180,17 +187,37 @@ class CpuCoresView(QWidget):
     def restyle(self) -> None:
         self.bars.updateGeometry()
 
+    def set_lesson_source(self, source: LessonCpu | None) -> None:
+        """Where to read the lesson threads' CPU seconds (None: not measured)."""
+        self._lesson_source = source
+        self._lesson_mark = None
+        self.lesson_cores = None
+
     @Slot()
     def refresh(self) -> None:
         self.bars.percents = psutil.cpu_percent(percpu=True)
         self.own_cores = self.own.sample()
+        self._refresh_lesson()
         self.bars.update()
         self._show_share()
+
+    def _refresh_lesson(self) -> None:
+        used = self._lesson_source() if self._lesson_source is not None else None
+        if used is None:
+            self.lesson_cores, self._lesson_mark = None, None
+            return
+        now = time.monotonic()
+        if self._lesson_mark is not None and now > self._lesson_mark[0]:
+            then, before = self._lesson_mark
+            self.lesson_cores = max(0.0, (used - before) / (now - then))
+        self._lesson_mark = (now, used)
 
     def _show_share(self) -> None:
         machine = sum(self.bars.percents) / 100
         others = max(0.0, machine - self.own_cores)
-        text = (f"· gilviz <b>{self.own_cores:.1f}</b> cores · others "
+        lesson = (f" (its lesson's threads <b>{self.lesson_cores:.1f}</b>)"
+                  if self.lesson_cores is not None else "")
+        text = (f"· gilviz <b>{self.own_cores:.1f}</b> cores{lesson} · others "
                 f"<b>{others:.1f}</b>")
         if text != self.share.text():
             self.share.setText(text)

@@ -34,7 +34,6 @@ from gilviz.ui.code_view import CodeView
 from gilviz.ui.cpu_cores import CpuCoresView
 from gilviz.ui.event_log import EventLog
 from gilviz.ui.lanes_view import ThreadLanesView
-from gilviz.ui.legend import StateLegend
 from gilviz.ui.look import set_font_factor, set_ink
 from gilviz.ui.panels import LessonPanel, panels_for
 from gilviz.ui.param_form import ParamForm
@@ -173,8 +172,7 @@ class DemoPage(QWidget):
         lanes_box.setObjectName("threadsBox")
         lanes_title = QLabel("Threads")
         set_font_factor(lanes_title, 1.0, bold=True)
-        self.lanes_legend = StateLegend(self.lanes.kinds_shown)
-        self.lanes_legend.setObjectName("threadsLegend")
+        self.lanes_legend = self.lanes.legend  # says how the states are known, too
         header = QHBoxLayout()
         header.addWidget(lanes_title)
         header.addSpacing(24)
@@ -186,6 +184,7 @@ class DemoPage(QWidget):
         # The machine's cores and gilviz's share: a line the window puts in its status
         # bar, beside the UI lag meter, so the threads get the whole width here.
         self.cores = CpuCoresView()
+        self.cores.set_lesson_source(self._lesson_cpu_s)
         self.log = EventLog()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("lessonTabs")
@@ -382,12 +381,22 @@ class DemoPage(QWidget):
         self.cores.stop()
         return self.controller.shutdown()
 
+    def _lesson_cpu_s(self) -> float | None:
+        """The running lesson's threads' CPU seconds, as the kernel measured them."""
+        session = self.controller.session
+        kernel = session.kernel if session is not None else None
+        return kernel.cpu_s() if kernel is not None else None
+
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         if self.lesson is None or self.controller.lesson_id != self.lesson.id:
             return  # the tail of a run of a lesson the user has since left
         rows_before = len(self.lanes.lanes())
-        self.lanes.show_snapshot(snapshot)
+        recorder = self.recorder
+        if recorder is not None:
+            self.lanes.show_snapshot(snapshot, recorder.current_kinds(), recorder.gil)
+        else:
+            self.lanes.show_snapshot(snapshot)
         if len(snapshot.lanes) != rows_before:
             self._fit_lanes()
         self.log.append_events(snapshot.events)

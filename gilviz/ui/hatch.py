@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QImage
 
+from gilviz.core.kinds import Kind
 from gilviz.ui.theme import Theme
 
 PERIOD = 4  # pixels from one stripe to the next
@@ -21,16 +22,20 @@ def column_stripes(width: int, left: int = 0) -> np.ndarray:
     return (np.arange(left, left + width) % PERIOD) < WIDTH
 
 
-def hatch_brush(look: Theme) -> QBrush:
-    """A brush of stripes in the theme's hatch colour, transparent between them."""
-    brush = _brushes.get(look.name)
+def hatch_brush(look: Theme, kind: Kind) -> QBrush | None:
+    """A brush of the kind's stripes in this theme, transparent between them; None for a
+    kind without stripes."""
+    if kind not in look.stripes:
+        return None
+    key = f"{look.name}:{int(kind)}"
+    brush = _brushes.get(key)
     if brush is None:
-        colour = QColor(look.hatch)
+        colour = QColor(look.stripes[kind])
         tile = np.zeros((PERIOD, PERIOD, 4), dtype=np.uint8)
         tile[:, column_stripes(PERIOD)] = (colour.red(), colour.green(), colour.blue(), 255)
         image = QImage(tile.data, PERIOD, PERIOD, PERIOD * 4,
                        QImage.Format.Format_RGBA8888).copy()
         brush = QBrush(image)
         brush.setStyle(Qt.BrushStyle.TexturePattern)
-        _brushes[look.name] = brush
+        _brushes[key] = brush
     return brush

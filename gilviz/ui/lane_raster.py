@@ -1,26 +1,25 @@
 """The timeline's pixels and totals, computed with numpy and kept between refreshes.
 
-A live timeline is redrawn ten times a second while its spans keep growing. Redrawing
-every lane from its first span costs tens of milliseconds of the UI thread for 64 busy
-threads; here only what can have changed is redone: for each lane, the pixels from the
-start of its last span on (earlier spans are final). While a run goes on the time axis
-grows by doubling, so the pixels already drawn are merged two by two rather than drawn
-again.
+A pixel shows the kind that filled most of its time (zoomed out, four threads sharing the
+GIL each look mostly like waiting, as they were). The seconds each kind covers in each
+pixel are kept, per lane: a live timeline redrawn ten times a second redoes, per lane,
+only the pixels from the start of its last span on (earlier spans are final), and while
+a run goes on the time axis grows by doubling, so the pixels already summed are merged
+two by two (exactly: seconds add up) instead of computed again. Every lane in one go:
+lanes are laid end to end on one time line, a few numpy calls whatever their number.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from gilviz.core.timeline import Kind
+from gilviz.core.kinds import Kind
 
 EMPTY = 255
-# Painted first to last, so a bucket holding several kinds shows the last one.
-PAINT_ORDER = (Kind.DONE, Kind.IDLE, Kind.BLOCKED, Kind.WAITING, Kind.RUNNING)
-RANK = np.zeros(256, dtype=np.uint8)  # kind -> how telling it is (EMPTY lowest)
-for _rank, _kind in enumerate(PAINT_ORDER, start=1):
-    RANK[int(_kind)] = _rank
-UNRANK = np.array([EMPTY, *(int(kind) for kind in PAINT_ORDER)], dtype=np.uint8)
+# Ties go to the later kind: the more telling one.
+PAINT_ORDER = (Kind.DONE, Kind.IDLE, Kind.BLOCKED, Kind.CPU_WAIT, Kind.WAITING, Kind.RUNNING)
+KINDS = len(Kind)
+TINY = 1e-12  # weight of a span too short for a pixel: shown where nothing else is
 
 
 def as_array(spans: list[tuple[float, float, Kind]]) -> np.ndarray:
@@ -28,54 +27,73 @@ def as_array(spans: list[tuple[float, float, Kind]]) -> np.ndarray:
                       dtype=float).reshape(-1, 3)
 
 
-def rasterise_all(arrays: list[np.ndarray], t0: float, t1: float, width: int) -> np.ndarray:
-    """One uint8 kind per pixel column over [t0, t1) for every lane, (lanes, width);
-    EMPTY where nothing was recorded. A few numpy calls, whatever the number of lanes."""
+def coverage(arrays: list[np.ndarray], t0: float, t1: float, width: int) -> np.ndarray:
+    """(lanes, kinds, width): seconds of each kind in each pixel column of [t0, t1)."""
     lanes = len(arrays)
-    rows = np.full((lanes, max(0, width)), EMPTY, dtype=np.uint8)
+    cover = np.zeros((lanes, KINDS, max(0, width)))
     counts = [len(array) for array in arrays]
     if not lanes or width <= 0 or t1 <= t0 or not any(counts):
-        return rows
+        return cover
     data = np.concatenate([array.reshape(-1, 3) for array in arrays])
     lane = np.repeat(np.arange(lanes), counts)
     visible = (data[:, 1] >= t0) & (data[:, 0] <= t1)
     data, lane = data[visible], lane[visible]
+    # Lanes end to end: lane i's time t sits at t + i * stride, past every earlier lane
+    # (spans start at 0 or later, and none visible starts after t1).
+    stride = t1 + (t1 - t0) + 1.0
+    edges = np.linspace(t0, t1, width + 1)[None, :] + (np.arange(lanes) * stride)[:, None]
+    flat_edges = edges.ravel()
     scale = width / (t1 - t0)
-    first = np.clip(np.floor((data[:, 0] - t0) * scale), 0, width).astype(np.int64)
-    last = np.clip(np.ceil((data[:, 1] - t0) * scale), 0, width).astype(np.int64)
-    last = np.maximum(last, np.minimum(first + 1, width))  # a short span still shows
-    stride = width + 1
-    size = lanes * stride
-    for kind in PAINT_ORDER:
+    for kind in Kind:
         chosen = data[:, 2] == int(kind)
         if not chosen.any():
             continue
-        base = lane[chosen] * stride
-        cover = (np.bincount(base + first[chosen], minlength=size)
-                 - np.bincount(base + last[chosen], minlength=size))
-        covered = np.cumsum(cover.reshape(lanes, stride), axis=1)[:, :width] > 0
-        rows[covered] = int(kind)
-    return rows
+        offset = lane[chosen] * stride
+        starts = data[chosen, 0] + offset  # in time order within a lane, lanes in order
+        durations = data[chosen, 1] - data[chosen, 0]
+        before = np.concatenate(([0.0], np.cumsum(durations)))
+        last = np.searchsorted(starts, flat_edges, side="right") - 1  # last begun by edge
+        safe = np.maximum(last, 0)
+        covered = np.where(last >= 0, before[safe] + np.clip(flat_edges - starts[safe], 0.0,
+                                                             durations[safe]), 0.0)
+        cover[:, int(kind), :] = np.diff(covered.reshape(lanes, width + 1), axis=1)
+        # A span shorter than a pixel still shows where nothing else is.
+        first = np.clip(np.floor((data[chosen, 0] - t0) * scale), 0, width - 1).astype(np.int64)
+        np.add.at(cover[:, int(kind), :], (lane[chosen], first), TINY)
+    return cover
 
 
-def halve(rows: np.ndarray) -> np.ndarray:
-    """The same lanes over twice the time in the same width: pixel pairs merged, the
-    more telling kind kept (exactly what drawing them at half the scale gives)."""
-    lanes, width = rows.shape
-    ranks = RANK[rows]
+def majority(cover: np.ndarray) -> np.ndarray:
+    """(lanes, width) kinds: the one that covered most of each pixel; EMPTY for none."""
+    lanes, _, width = cover.shape
+    order = [int(kind) for kind in reversed(PAINT_ORDER)]  # argmax keeps the first of ties
+    ranked = cover[:, order, :]
+    rows = np.asarray(order, dtype=np.uint8)[ranked.argmax(axis=1)]
+    rows[ranked.max(axis=1) <= 0] = EMPTY
+    return rows.reshape(lanes, width)
+
+
+def rasterise_all(arrays: list[np.ndarray], t0: float, t1: float, width: int) -> np.ndarray:
+    """One uint8 kind per pixel column over [t0, t1) for every lane, (lanes, width)."""
+    return majority(coverage(arrays, t0, t1, width))
+
+
+def halve(cover: np.ndarray) -> np.ndarray:
+    """The same lanes over twice the time in the same width: pixel pairs summed."""
+    lanes, kinds, width = cover.shape
     if width % 2:
-        ranks = np.concatenate([ranks, np.zeros((lanes, 1), dtype=np.uint8)], axis=1)
-    pooled = UNRANK[ranks.reshape(lanes, -1, 2).max(axis=2)]
-    out = np.full((lanes, width), EMPTY, dtype=np.uint8)
-    out[:, :pooled.shape[1]] = pooled[:, :width]
+        cover = np.concatenate([cover, np.zeros((lanes, kinds, 1))], axis=2)
+    pooled = cover.reshape(lanes, kinds, -1, 2).sum(axis=3)
+    out = np.zeros((lanes, kinds, width))
+    out[:, :, :pooled.shape[2]] = pooled[:, :, :width]
     return out
 
 
 class LaneRaster:
-    """The (lanes, width) kinds of the timeline, redone only where they can change."""
+    """The timeline's pixels, redone only where they can change."""
 
     def __init__(self) -> None:
-        self.rows = np.zeros((0, 0), dtype=np.uint8)
+        self.cover = np.zeros((0, KINDS, 0))
         self.key: tuple[float, float, int] | None = None
         self._final_until = np.zeros(0)  # per lane: pixels before this time are final
 
@@ -84,24 +102,23 @@ class LaneRaster:
         lanes = len(arrays)
         old = self.key
         if old is not None and old != key and old[0] == t0 == 0.0 and old[2] == width \
-                and np.isclose(t1, 2 * old[1]) and self.rows.shape[0] <= lanes:
-            self.rows = halve(self.rows)  # the live axis doubled: merge, do not redraw
-            self.key = old = key
-        if old != key or self.rows.shape[0] > lanes or width <= 0:
-            self.rows = rasterise_all(arrays, t0, t1, width)
+                and np.isclose(t1, 2 * old[1]) and self.cover.shape[0] <= lanes:
+            self.cover = halve(self.cover)  # the live axis doubled: merge, do not redo
+            old = key
+        if old != key or self.cover.shape[0] > lanes or width <= 0:
+            self.cover = coverage(arrays, t0, t1, width)
         else:
             self._redo_tails(arrays, t0, t1, width)
         self.key = key
         self._final_until = np.array([array[-1, 0] if len(array) else 0.0
                                       for array in arrays])
-        return self.rows
+        return majority(self.cover)
 
     def _redo_tails(self, arrays: list[np.ndarray], t0: float, t1: float, width: int) -> None:
         lanes = len(arrays)
-        known = self.rows.shape[0]
+        known = self.cover.shape[0]
         if lanes > known:  # new lanes start empty
-            self.rows = np.vstack([self.rows,
-                                   np.full((lanes - known, width), EMPTY, dtype=np.uint8)])
+            self.cover = np.concatenate([self.cover, np.zeros((lanes - known, KINDS, width))])
         scale = width / (t1 - t0)
         final = np.zeros(lanes)
         final[:min(known, len(self._final_until))] = self._final_until[:lanes]
@@ -110,23 +127,9 @@ class LaneRaster:
         from_time = t0 + first_pixel / scale
         tails = [array[np.searchsorted(array[:, 1], from_time[i], side="left"):]
                  if len(array) else array for i, array in enumerate(arrays)]
-        fresh = rasterise_all(tails, t0, t1, width)
+        fresh = coverage(tails, t0, t1, width)
         redo = np.arange(width)[None, :] >= first_pixel[:, None]
-        self.rows[redo] = fresh[redo]
-
-
-def lane_totals(arrays: list[np.ndarray]) -> list[tuple[dict[Kind, float], int]]:
-    """Per lane: seconds spent in each kind, and how many times it got going again
-    after waiting (a running span right after a waiting one)."""
-    totals = []
-    for array in arrays:
-        kinds = array[:, 2].astype(np.int64) if len(array) else np.zeros(0, dtype=np.int64)
-        seconds = np.bincount(kinds, weights=array[:, 1] - array[:, 0],
-                              minlength=len(Kind)) if len(array) else np.zeros(len(Kind))
-        switches = int(np.count_nonzero((kinds[1:] == int(Kind.RUNNING))
-                                        & (kinds[:-1] == int(Kind.WAITING))))
-        totals.append(({kind: float(seconds[int(kind)]) for kind in Kind}, switches))
-    return totals
+        self.cover = np.where(redo[:, None, :], fresh, self.cover)
 
 
 def covered_seconds(arrays: list[np.ndarray], kind: Kind) -> float:

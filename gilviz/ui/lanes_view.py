@@ -4,13 +4,16 @@ each, painted in a single pass.
 Painting ourselves (instead of a widget per row) keeps 64 threads at 30 Hz cheap. Up
 to ROWS_UP_TO threads get a row each; beyond that a row would be too thin to read, so
 each thread becomes a numbered tile in a grid, with a summary line above it that stays in
-view ("64 threads: 1 running, 60 waiting, 3 done"): the room sees them take turns.
+view ("64 threads: 1 running, 60 GIL wait, 3 done"): the room sees them take turns.
+Where the kernel measures the threads, a thread at its work shows what it is doing right
+now: running, waiting for the GIL, or waiting for a core.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -26,15 +29,19 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
+from gilviz.core.kinds import Kind
 from gilviz.core.telemetry import LaneSnapshot, Snapshot, State
-from gilviz.core.timeline import Kind
 from gilviz.ui import theme
 from gilviz.ui.hatch import hatch_brush
-from gilviz.ui.legend import kind_word
+from gilviz.ui.legend import MEASURED_KINDS, StateLegend, kind_word
 
 EMPTY_HINT = "Press Run: each thread of the lesson gets a row here."
 ROWS_UP_TO = 17  # main and 16 threads still read as rows; more become tiles
-KINDS_SHOWN = (Kind.RUNNING, Kind.BLOCKED, Kind.IDLE, Kind.DONE)
+KINDS_SHOWN = (Kind.RUNNING, Kind.BLOCKED, Kind.IDLE, Kind.DONE)  # known without the kernel
+SUMMARY_ORDER = (Kind.RUNNING, Kind.CPU_WAIT, Kind.WAITING, Kind.BLOCKED, Kind.IDLE,
+                 Kind.DONE)
+AT_WORK = (State.RUNNING, State.BLOCKED)
+SEEN_AT_WORK = (Kind.RUNNING, Kind.WAITING, Kind.CPU_WAIT, Kind.BLOCKED)
 
 
 def compact(number: int) -> str:
@@ -60,16 +67,23 @@ def names_fit(names: list[str]) -> bool:
     return all(len(name) <= 8 for name in names)
 
 
-def kind_of(lane: LaneSnapshot) -> Kind:
-    return theme.KIND_OF_LANE_STATE.get(State(lane.state), Kind.IDLE)
+def kind_of(lane: LaneSnapshot, measured: Kind | None = None) -> Kind:
+    """What a row shows: the lane's own state, or, for a thread at its work or blocked,
+    what the kernel last saw it doing (running, waiting for the GIL or for a core)."""
+    state = State(lane.state)
+    if measured in SEEN_AT_WORK and state in AT_WORK:
+        return measured
+    return theme.KIND_OF_LANE_STATE.get(state, Kind.IDLE)
 
 
-def summary_text(lanes: tuple[LaneSnapshot, ...]) -> str:
+def summary_text(lanes: tuple[LaneSnapshot, ...], measured: Sequence[Kind | None] = (),
+                 gil: bool = True) -> str:
     counts: dict[Kind, int] = {}
-    for lane in lanes:
-        kind = kind_of(lane)
+    for index, lane in enumerate(lanes):
+        kind = kind_of(lane, measured[index] if index < len(measured) else None)
         counts[kind] = counts.get(kind, 0) + 1
-    parts = [f"{counts[kind]} {kind_word(kind)}" for kind in KINDS_SHOWN if counts.get(kind)]
+    parts = [f"{counts[kind]} {kind_word(kind, gil)}" for kind in SUMMARY_ORDER
+             if counts.get(kind)]
     return f"{len(lanes)} threads: " + ", ".join(parts)
 
 
@@ -81,6 +95,8 @@ class _LanesCanvas(QWidget):
         super().__init__(parent)
         self.setObjectName("threadCanvas")
         self.lanes: tuple[LaneSnapshot, ...] = ()
+        self.kinds: tuple[Kind, ...] = ()  # what each row shows
+        self.gil = True
         self._labels: dict[tuple, QPixmap] = {}
         self._shown: tuple = ()
         self._widths: dict[tuple, object] = {}  # measurements kept until names or font change
@@ -146,13 +162,19 @@ class _LanesCanvas(QWidget):
         self.update()
 
     # data -------------------------------------------------------------------------
-    def set_lanes(self, lanes: tuple[LaneSnapshot, ...]) -> None:
-        shown = tuple((lane.name, lane.state, lane.count, lane.total) for lane in lanes)
+    def set_lanes(self, lanes: tuple[LaneSnapshot, ...],
+                  measured: Sequence[Kind | None] = (), gil: bool = True) -> None:
+        """The lanes, and per lane what the kernel last saw it doing (None: unknown)."""
+        kinds = tuple(kind_of(lane, measured[i] if i < len(measured) else None)
+                      for i, lane in enumerate(lanes))
+        shown = (gil, kinds, tuple((lane.name, lane.count, lane.total) for lane in lanes))
         if shown == self._shown:
             return  # nothing on screen would change: no repaint
         resized = len(lanes) != len(self.lanes)
         self._shown = shown
         self.lanes = lanes
+        self.kinds = kinds
+        self.gil = gil
         if resized:
             self._labels.clear()
             self._widths.clear()
@@ -180,7 +202,7 @@ class _LanesCanvas(QWidget):
     def _row_label(self, name: str, kind: Kind, name_w: int, chip_w: int,
                    row_h: int) -> QPixmap:
         """Name and state chip, drawn once per (name, state) and then blitted."""
-        key = ("row", name, kind, name_w, chip_w, row_h)
+        key = ("row", name, kind, self.gil, name_w, chip_w, row_h)
         pixmap = self._labels.get(key)
         if pixmap is not None:
             return pixmap
@@ -192,11 +214,12 @@ class _LanesCanvas(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(look.fill(kind)))
         painter.drawRoundedRect(chip, 6, 6)
-        if kind is Kind.WAITING:
-            painter.setBrush(hatch_brush(look))
+        stripes = hatch_brush(look, kind)
+        if stripes is not None:
+            painter.setBrush(stripes)
             painter.drawRoundedRect(chip, 6, 6)
         painter.setPen(QColor(look.ink(kind)))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, kind_word(kind))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, kind_word(kind, self.gil))
         painter.end()
         self._labels[key] = pixmap
         return pixmap
@@ -213,8 +236,9 @@ class _LanesCanvas(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(look.fill(kind)))
         painter.drawRoundedRect(face, 4, 4)
-        if kind is Kind.WAITING:
-            painter.setBrush(hatch_brush(look))
+        stripes = hatch_brush(look, kind)
+        if stripes is not None:
+            painter.setBrush(stripes)
             painter.drawRoundedRect(face, 4, 4)
         painter.setPen(QColor(look.ink(kind)))
         text = face.adjusted(5, 0, -5, -size.height() * 0.22)
@@ -255,7 +279,7 @@ class _LanesCanvas(QWidget):
             lane = self.lanes[index]
             row, column = divmod(index, columns)
             left, top = column * tile_w, row * tile_h
-            kind = kind_of(lane)
+            kind = self.kinds[index] if index < len(self.kinds) else kind_of(lane)
             painter.drawPixmap(left, top, self._tile(lane.name, kind, size))
             if lane.total:
                 bar_w = tile_w - 12
@@ -271,7 +295,8 @@ class _LanesCanvas(QWidget):
         row_h = self.row_height()
         name_w, chip_w, count_w = self._measured("rows", lambda metrics: (
             max(metrics.horizontalAdvance(lane.name) for lane in self.lanes) + 16,
-            max(metrics.horizontalAdvance(kind_word(kind)) for kind in Kind) + 20,
+            max(metrics.horizontalAdvance(kind_word(kind, gil)) for kind in Kind
+                for gil in (True, False)) + 20,
             # room for the widest count: "7.2M" vs "10M"
             metrics.horizontalAdvance("8" * (max(len(compact(lane.total))
                                                  for lane in self.lanes) + 1) * 2 + " / ")
@@ -291,7 +316,7 @@ class _LanesCanvas(QWidget):
             top = row * row_h
             if row % 2:
                 painter.fillRect(0, top, self.width(), row_h, alternate)
-            kind = kind_of(lane)
+            kind = self.kinds[row] if row < len(self.kinds) else kind_of(lane)
             painter.drawPixmap(0, top, self._row_label(lane.name, kind, name_w, chip_w, row_h))
             if not lane.total:
                 continue  # a thread with no counted work (main): no counter, no bar
@@ -324,8 +349,10 @@ class _LanesCanvas(QWidget):
                 QToolTip.hideText()
             else:
                 counted = f", {lane.count:,} of {lane.total:,}" if lane.total else ""
+                index = self.lanes.index(lane)
+                kind = self.kinds[index] if index < len(self.kinds) else kind_of(lane)
                 QToolTip.showText(event.globalPos(),
-                                  f"{lane.name}: {kind_word(kind_of(lane))}{counted}", self)
+                                  f"{lane.name}: {kind_word(kind, self.gil)}{counted}", self)
             return True
         return super().event(event)
 
@@ -339,6 +366,9 @@ class ThreadLanesView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("threadRows")
+        # The key to the colours: the page puts it where it likes (beside its title).
+        self.legend = StateLegend(KINDS_SHOWN)
+        self.legend.setObjectName("threadsLegend")
         self.summary = QLabel()
         self.summary.setObjectName("threadSummary")
         self.summary.setWordWrap(True)
@@ -357,13 +387,19 @@ class ThreadLanesView(QWidget):
         layout.addWidget(self.scroll, 1)
         self._summary = ""
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
-        self.canvas.set_lanes(snapshot.lanes)
+    def show_snapshot(self, snapshot: Snapshot, measured: Sequence[Kind | None] = (),
+                      gil: bool = True) -> None:
+        """The rows; `measured` holds, per lane, what the kernel last saw (None: not
+        measured), so a row can say "GIL wait" or "core wait"."""
+        self.canvas.set_lanes(snapshot.lanes, measured, gil)
+        kernel = any(kind is not None for kind in measured)
+        self.legend.set_kinds(
+            MEASURED_KINDS if kernel else KINDS_SHOWN, kernel, gil)
         tiled = self.canvas.tiled()
         if tiled != self.summary.isVisible():
             self.summary.setVisible(tiled)
         if tiled:
-            text = summary_text(snapshot.lanes)
+            text = summary_text(snapshot.lanes, measured, gil)
             if text != self._summary:
                 self._summary = text
                 self.summary.setText(text)
@@ -371,6 +407,7 @@ class ThreadLanesView(QWidget):
     def clear(self) -> None:
         self.canvas.set_lanes(())
         self.summary.hide()
+        self.legend.set_kinds(KINDS_SHOWN)
 
     def lanes(self) -> tuple[LaneSnapshot, ...]:
         return self.canvas.lanes

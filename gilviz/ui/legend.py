@@ -1,8 +1,8 @@
 """The key to the thread-state colours, shared by the Threads panel and the timeline.
 
-Painted, so each swatch looks exactly like what it explains: "waiting" hatched as on the
-timeline, each with the letter the compact thread view uses. It wraps onto more lines
-when narrow.
+Painted, so each swatch looks exactly like what it explains: the two waits striped as on
+the timeline, each with the letter the compact thread view uses, and a last word on how
+the states are known (measured by the kernel, or inferred). It wraps when narrow.
 """
 
 from __future__ import annotations
@@ -13,29 +13,39 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from gilviz.core.timeline import LEGEND, Kind
+from gilviz.core.kinds import Kind, legend
 from gilviz.ui import theme
 from gilviz.ui.hatch import hatch_brush
 
-KINDS = (Kind.RUNNING, Kind.WAITING, Kind.BLOCKED, Kind.IDLE, Kind.DONE)
+INFERRED_KINDS = (Kind.RUNNING, Kind.WAITING, Kind.BLOCKED, Kind.IDLE, Kind.DONE)
+MEASURED_KINDS = (Kind.RUNNING, Kind.CPU_WAIT, Kind.WAITING, Kind.BLOCKED, Kind.IDLE,
+                  Kind.DONE)
+KINDS = INFERRED_KINDS
+WORDS = {Kind.RUNNING: "running", Kind.WAITING: "GIL wait", Kind.CPU_WAIT: "core wait",
+         Kind.BLOCKED: "blocked", Kind.IDLE: "idle", Kind.DONE: "done"}
 
 
-def kind_word(kind: Kind) -> str:
-    """The legend's word for a kind: the part of its explanation before the colon."""
-    return LEGEND.get(kind, kind.name.lower()).partition(":")[0]
+def kind_word(kind: Kind, gil: bool = True) -> str:
+    """The short word for a kind, as on a thread's chip and in the legend."""
+    if kind is Kind.WAITING and not gil:
+        return "lock wait"  # no GIL on this build: a futex wait at work is another lock
+    return WORDS.get(kind, kind.name.lower())
 
 
-def legend_tooltip(kinds: Sequence[Kind] = KINDS) -> str:
-    return "How each state is told:\n" + "\n".join(
-        LEGEND.get(kind, kind.name.lower()) for kind in kinds)
+def legend_tooltip(kinds: Sequence[Kind] = KINDS, measured: bool = False,
+                   gil: bool = True) -> str:
+    head = ("Measured by the kernel (Linux /proc), sampled from a separate process:"
+            if measured else "Inferred from each thread's own progress marks:")
+    return head + "\n" + "\n".join(legend(kind, measured, gil) for kind in kinds)
 
 
 def paint_swatch(painter: QPainter, rect: QRectF, kind: Kind, letter: bool = True) -> None:
-    """A state's fill (hatched for waiting) with its letter in the fill's ink."""
+    """A state's fill (striped for the waits) with its letter in the fill's ink."""
     look = theme.current()
     painter.fillRect(rect, QColor(look.fill(kind)))
-    if kind is Kind.WAITING:
-        painter.fillRect(rect, hatch_brush(look))
+    stripes = hatch_brush(look, kind)
+    if stripes is not None:
+        painter.fillRect(rect, stripes)
     if letter:
         painter.setPen(QColor(look.ink(kind)))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, theme.LETTERS.get(kind, "?"))
@@ -45,29 +55,41 @@ class StateLegend(QWidget):
     def __init__(self, kinds: Sequence[Kind] = KINDS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kinds = tuple(kinds)
+        self.measured = False
+        self.gil = True
         self.setToolTip(legend_tooltip(self.kinds))
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
 
-    def set_kinds(self, kinds: Sequence[Kind]) -> None:
-        self.kinds = tuple(kinds)
-        self.setToolTip(legend_tooltip(self.kinds))
+    def set_kinds(self, kinds: Sequence[Kind], measured: bool = False,
+                  gil: bool = True) -> None:
+        """Which states to explain, and how they are known (kernel or inference)."""
+        if (tuple(kinds), measured, gil) == (self.kinds, self.measured, self.gil):
+            return
+        self.kinds, self.measured, self.gil = tuple(kinds), measured, gil
+        self.setToolTip(legend_tooltip(self.kinds, measured, gil))
         self.updateGeometry()
         self.update()
 
-    def _items(self) -> list[tuple[Kind, str, int]]:
+    def how(self) -> str:
+        return "· measured" if self.measured else "· inferred"
+
+    def _items(self) -> list[tuple[Kind | None, str, int]]:
         metrics = QFontMetrics(self.font())
         swatch = self._swatch_w()
-        return [(kind, kind_word(kind),
-                 swatch + 6 + metrics.horizontalAdvance(kind_word(kind)) + 18)
-                for kind in self.kinds]
+        items: list[tuple[Kind | None, str, int]] = [
+            (kind, kind_word(kind, self.gil),
+             swatch + 6 + metrics.horizontalAdvance(kind_word(kind, self.gil)) + 16)
+            for kind in self.kinds]
+        items.append((None, self.how(), metrics.horizontalAdvance(self.how()) + 8))
+        return items
 
     def _swatch_w(self) -> int:
         return int(QFontMetrics(self.font()).height() * 1.4)
 
-    def _layout(self, width: int) -> list[list[tuple[Kind, str, int]]]:
-        lines: list[list[tuple[Kind, str, int]]] = [[]]
+    def _layout(self, width: int) -> list[list[tuple[Kind | None, str, int]]]:
+        lines: list[list[tuple[Kind | None, str, int]]] = [[]]
         used = 0
         for item in self._items():
             if lines[-1] and used + item[2] > width:
@@ -98,13 +120,18 @@ class StateLegend(QWidget):
         painter = QPainter(self)
         line_h = self.line_height()
         swatch_w = self._swatch_w()
-        text = self.palette().color(QPalette.ColorRole.WindowText)
+        palette = self.palette()
         for row, items in enumerate(self._layout(self.width())):
             left = 0
             top = row * line_h
             for kind, word, width in items:
+                if kind is None:  # how the states are known, in the secondary colour
+                    painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+                    painter.drawText(QRectF(left, top, width, line_h),
+                                     Qt.AlignmentFlag.AlignVCenter, word)
+                    continue
                 paint_swatch(painter, QRectF(left, top + 2, swatch_w, line_h - 4), kind)
-                painter.setPen(text)
+                painter.setPen(palette.color(QPalette.ColorRole.WindowText))
                 painter.drawText(QRectF(left + swatch_w + 6, top, width, line_h),
                                  Qt.AlignmentFlag.AlignVCenter, word)
                 left += width

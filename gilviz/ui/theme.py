@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from PySide6.QtGui import QColor
 
+from gilviz.core.kinds import Kind
 from gilviz.core.telemetry import State
-from gilviz.core.timeline import KIND_OF_STATE, Kind
+from gilviz.core.timeline import KIND_OF_STATE
 
 BASE_POINT_SIZE = 12
 TITLE_POINT_SIZE = 20
@@ -47,7 +48,8 @@ class Theme:
     threads: tuple[str, ...]  # one text colour per thread, readable on `base`
     kind_fill: dict[Kind, str] = field(default_factory=dict)
     kind_ink: dict[Kind, str] = field(default_factory=dict)  # text drawn on kind_fill
-    hatch: str = "#ffffff"  # the stripes over "waiting": its ink stays readable on them
+    # Stripes over the two waits (for the GIL, for a core): their ink reads on them too.
+    stripes: dict[Kind, str] = field(default_factory=dict)
 
     def backgrounds(self) -> tuple[str, ...]:
         """Everything text of this theme is drawn on."""
@@ -71,10 +73,10 @@ LIGHT = Theme(
     good="#1b6e20", warn="#8a5a00", bad="#b3261e", accent="#0b5cad",
     threads=FILL_COLOURS,
     kind_fill={Kind.RUNNING: "#00795a", Kind.WAITING: "#b34f00", Kind.BLOCKED: "#e69f00",
-               Kind.IDLE: "#d5dadd", Kind.DONE: "#c6dbef"},
+               Kind.IDLE: "#d5dadd", Kind.DONE: "#c6dbef", Kind.CPU_WAIT: "#0072b2"},
     kind_ink={Kind.RUNNING: "#ffffff", Kind.WAITING: "#ffffff", Kind.BLOCKED: "#000000",
-              Kind.IDLE: "#000000", Kind.DONE: "#000000"},
-    hatch="#6e3000",
+              Kind.IDLE: "#000000", Kind.DONE: "#000000", Kind.CPU_WAIT: "#ffffff"},
+    stripes={Kind.WAITING: "#6e3000", Kind.CPU_WAIT: "#003f63"},
 )
 
 DARK = Theme(
@@ -86,10 +88,10 @@ DARK = Theme(
     threads=("#56b4e9", "#ff8c42", "#35c79a", "#e39cc4", "#f0e442", "#b99cf0",
              "#f5a623", "#7fd4e8"),
     kind_fill={Kind.RUNNING: "#35c79a", Kind.WAITING: "#e0692a", Kind.BLOCKED: "#f0e442",
-               Kind.IDLE: "#4a4e52", Kind.DONE: "#2c4a66"},
+               Kind.IDLE: "#4a4e52", Kind.DONE: "#2c4a66", Kind.CPU_WAIT: "#56b4e9"},
     kind_ink={Kind.RUNNING: "#000000", Kind.WAITING: "#000000", Kind.BLOCKED: "#000000",
-              Kind.IDLE: "#ffffff", Kind.DONE: "#ffffff"},
-    hatch="#ffc8a0",
+              Kind.IDLE: "#ffffff", Kind.DONE: "#ffffff", Kind.CPU_WAIT: "#000000"},
+    stripes={Kind.WAITING: "#ffc8a0", Kind.CPU_WAIT: "#c4e6fa"},
 )
 
 THEMES = (LIGHT, DARK)
@@ -97,8 +99,8 @@ _current = LIGHT
 
 # Which timeline kind a thread row's state is shown as (same word, same colour).
 KIND_OF_LANE_STATE: dict[State, Kind] = dict(KIND_OF_STATE)
-LETTERS = {Kind.RUNNING: "R", Kind.WAITING: "W", Kind.BLOCKED: "B", Kind.IDLE: "I",
-           Kind.DONE: "D"}
+LETTERS = {Kind.RUNNING: "R", Kind.WAITING: "G", Kind.BLOCKED: "B", Kind.IDLE: "I",
+           Kind.DONE: "D", Kind.CPU_WAIT: "C"}  # G: waiting for the GIL, C: for a core
 
 
 def current() -> Theme:
@@ -138,7 +140,8 @@ def text_pairs(theme: Theme) -> list[tuple[str, str, str]]:
              for bg in theme.backgrounds()]
     pairs += [(f"{kind.name.lower()} label", theme.ink(kind), theme.fill(kind))
               for kind in theme.kind_fill]
-    pairs.append(("waiting label on its stripes", theme.ink(Kind.WAITING), theme.hatch))
+    pairs += [(f"{kind.name.lower()} label on its stripes", theme.ink(kind), colour)
+              for kind, colour in theme.stripes.items()]
     pairs += [(f"white on bar {colour}", "#ffffff", colour) for colour in FILL_COLOURS]
     pairs.append(("selected item", theme.highlighted_text, theme.highlight))
     return pairs

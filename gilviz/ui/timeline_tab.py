@@ -25,18 +25,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gilviz.core.timeline import Kind, TimelineRecorder
-from gilviz.ui.lane_raster import covered_seconds, lane_totals
-from gilviz.ui.legend import StateLegend
+from gilviz.core.kinds import Kind
+from gilviz.core.timeline import LaneStats, TimelineRecorder
+from gilviz.ui.lane_raster import covered_seconds
+from gilviz.ui.legend import INFERRED_KINDS, MEASURED_KINDS, StateLegend
 from gilviz.ui.timeline_view import TimelineView
 
 VIEW_REFRESH_S = 0.1  # the timeline redraws at most 10 times a second while running
 STATS_REFRESH_S = 0.5
-STATS_COLUMNS = ("Thread", "Run", "Wait", "Block", "Turns")
-STATS_TIPS = ("", "Share of its time the thread advanced (ran)",
-              "Share of its time it was at work but not advancing: waiting for the GIL",
-              "Share of its time in a recorded sleep, join, lock or I/O wait",
-              "How many times it got going again after waiting for the GIL")
+STATS_COLUMNS = ("Thread", "CPU", "Running", "Core wait", "GIL wait", "Blocked", "Turns")
+STATS_TIPS = ("", "Seconds the thread spent on a CPU core (kernel-measured where the "
+              "legend says so; otherwise the time it was seen advancing)",
+              "Share (and seconds) of its time on a CPU core",
+              "Share of its time runnable while no core was free (measured only)",
+              "Share of its time at its work but waiting for the GIL",
+              "Share of its time in a sleep, join, lock, event or I/O wait",
+              "How many times it got the GIL back after waiting for it")
+STATS_KINDS = (Kind.RUNNING, Kind.CPU_WAIT, Kind.WAITING, Kind.BLOCKED)
+
+
+def stats_cells(lane: LaneStats) -> tuple[str, ...]:
+    """A row of the stats table: CPU seconds, then share and seconds of each state."""
+    seconds = {Kind.RUNNING: lane.running_s, Kind.CPU_WAIT: lane.cpu_wait_s,
+               Kind.WAITING: lane.waiting_s, Kind.BLOCKED: lane.blocked_s}
+    shares = tuple(
+        "n/a" if kind is Kind.CPU_WAIT and not lane.measured
+        else f"{lane.share(kind):.0%} · {seconds[kind]:.2f} s" for kind in STATS_KINDS)
+    cpu = f"{lane.running_s:.3f} s" if lane.measured else f"≈{lane.running_s:.3f} s"
+    return (lane.name, cpu, *shares, f"{lane.switches:,}")
 
 
 Index = QModelIndex | QPersistentModelIndex
@@ -93,7 +109,7 @@ class TimelineTab(QWidget):
         self.summary = QLabel("Run a lesson to record each thread's timeline.")
         self.summary.setObjectName("timelineSummary")
         self.summary.setWordWrap(True)
-        legend = StateLegend()
+        self.legend = legend = StateLegend(INFERRED_KINDS)
         legend.setObjectName("timelineLegend")
         self.stats_model = StatsModel()
         self.stats = QTableView()
@@ -135,9 +151,10 @@ class TimelineTab(QWidget):
     def restyle(self) -> None:
         """Column widths from the text size (measured once, not per refresh)."""
         metrics = QFontMetrics(self.stats.font())
+        widest = {"CPU": "≈88.888 s", "Turns": "88,888", "Thread": ""}
         for column, title in enumerate(STATS_COLUMNS[1:], start=1):
-            width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance("100%"),
-                        metrics.horizontalAdvance("88,888") if title == "Turns" else 0)
+            sample = widest.get(title, "100% · 88.88 s")
+            width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(sample))
             self.stats.setColumnWidth(column, width + 16)
         self.stats.verticalHeader().setDefaultSectionSize(metrics.height() + 6)
 
@@ -167,30 +184,30 @@ class TimelineTab(QWidget):
         now = time.monotonic()
         if final or now - self._drawn_at >= VIEW_REFRESH_S:
             self._drawn_at = now
+            self._show_legend(any(recorder.measured(i) for i in range(len(recorder.lanes))),
+                              recorder.gil)
             self.view.show_spans(recorder.spans(), recorder.now_s, live=not final)
         if final or now - self._stats_at >= STATS_REFRESH_S:
             self._stats_at = now
             self._show_stats(recorder)
 
+    def _show_legend(self, measured: bool, gil: bool) -> None:
+        self.legend.set_kinds(MEASURED_KINDS if measured else INFERRED_KINDS, measured, gil)
+        self.view.gil = gil
+
     def _show_stats(self, recorder: TimelineRecorder) -> None:
-        """The totals from the spans the view already holds as arrays: numpy sums, not
-        a Python loop over every span of every thread twice a second."""
-        arrays = self.view.arrays()
-        rows = []
-        for (name, _), (seconds, switches) in zip(self.view.spans, lane_totals(arrays),
-                                                  strict=True):
-            active = seconds[Kind.RUNNING] + seconds[Kind.WAITING] + seconds[Kind.BLOCKED]
-
-            def share(kind: Kind, seconds: dict[Kind, float] = seconds,
-                      active: float = active) -> str:
-                return f"{seconds[kind] / active:.0%}" if active else "0%"
-
-            rows.append((name, share(Kind.RUNNING), share(Kind.WAITING),
-                         share(Kind.BLOCKED), f"{switches:,}"))
-        self.stats_model.set_rows(rows)
+        stats = recorder.stats()
+        self.stats_model.set_rows([stats_cells(lane) for lane in stats])
         lost = sum(lane.lost_marks for lane in recorder.lanes)
         note = f" ({lost:,} marks arrived too fast to keep)" if lost else ""
-        running = covered_seconds(arrays, Kind.RUNNING)
+        used = ""
+        measured = [lane for lane in stats if lane.measured]
+        if measured and recorder.now_s > 0:
+            cores = sum(lane.running_s for lane in measured) / recorder.now_s
+            used = f" On average the lesson's threads kept {cores:.2f} cores busy."
+        # The union of the running spans, from the arrays the view holds: numpy, not a
+        # sort of every span in Python twice a second.
+        running = covered_seconds(self.view.arrays(), Kind.RUNNING)
         fraction = running / recorder.now_s if recorder.now_s > 0 else 0.0
-        self.summary.setText(
-            f"Some thread was running {fraction:.0%} of the {recorder.now_s:.2f} s.{note}")
+        self.summary.setText(f"Some thread was running {fraction:.0%} of the "
+                             f"{recorder.now_s:.2f} s.{used}{note}")

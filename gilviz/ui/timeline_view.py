@@ -7,7 +7,8 @@ the spans, the range or the size change, so a repaint for any other reason is a 
 
 Many threads: lanes too thin for a name get one every few lanes, and a strip above them
 counts how many threads ran at each moment, so "64 threads, one at a time" reads at a
-glance. Waiting is hatched as well as coloured.
+glance. Both waits (for the GIL, for a core) are striped as well as coloured, a second
+cue for colour-blind eyes; each pixel shows the kind that filled most of its time.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from gilviz.core.timeline import Kind
+from gilviz.core.kinds import Kind
 from gilviz.ui import theme
 from gilviz.ui.hatch import column_stripes
 from gilviz.ui.lane_raster import EMPTY, LaneRaster, as_array, rasterise_all
@@ -37,7 +38,10 @@ from gilviz.ui.time_axis import draw_time_axis
 Spans = list[tuple[str, list[tuple[float, float, Kind]]]]
 
 GAP = 254  # the pixel line between two lanes
-HATCH = 253  # a stripe over "waiting"
+STRIPED = 128  # + kind: a stripe over a waiting kind (only in the colour lookup)
+KIND_NAMES = {Kind.RUNNING: "running", Kind.WAITING: "waiting for the GIL",
+              Kind.BLOCKED: "blocked", Kind.IDLE: "idle", Kind.DONE: "done",
+              Kind.CPU_WAIT: "waiting for a core"}
 LABEL_STEPS = (1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100, 128, 250, 256, 500, 1000)
 STRIP_FROM = 3  # lanes from which the "running at once" strip is drawn
 CORES = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
@@ -51,6 +55,15 @@ def rasterise(spans: list[tuple[float, float, Kind]] | np.ndarray, t0: float, t1
     """One uint8 kind per pixel column over [t0, t1); EMPTY where nothing was recorded."""
     data = spans if isinstance(spans, np.ndarray) else as_array(spans)
     return rasterise_all([data], t0, t1, width)[0]
+
+
+def striped(rows: np.ndarray) -> np.ndarray:
+    """Every other few pixel columns of a waiting kind point at its stripe colour."""
+    columns = column_stripes(rows.shape[-1])
+    out = rows.copy()
+    for kind in theme.current().stripes:
+        out[(rows == int(kind)) & columns] = STRIPED + int(kind)
+    return out
 
 
 def live_end(end_s: float) -> float:
@@ -83,6 +96,7 @@ class TimelineView(QWidget):
         self.setMinimumHeight(80)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paints every pixel
         self.spans: Spans = []
+        self.gil = True  # False on a free-threaded build: a futex wait is no GIL wait
         self._arrays: list[np.ndarray] = []  # each lane's spans as numpy rows, kept across
         self.end_s = 0.0
         self.view: tuple[float, float] | None = None  # None: fit the whole run
@@ -100,7 +114,9 @@ class TimelineView(QWidget):
         look = theme.current()
         lut = np.zeros(256, dtype=np.uint32)
         for index, colour in [*((int(kind), look.fill(kind)) for kind in Kind),
-                              (GAP, look.base), (HATCH, look.hatch), (EMPTY, look.base)]:
+                              *((STRIPED + int(kind), colour)
+                                for kind, colour in look.stripes.items()),
+                              (GAP, look.base), (EMPTY, look.base)]:
             lut[index] = QColor(colour).rgba()
         return lut
 
@@ -208,8 +224,7 @@ class TimelineView(QWidget):
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1], self._cache[2], self._cache[3]
         rows = self._raster.update(self._arrays, t0, t1, width)
-        pixels = rows.copy()
-        pixels[(pixels == int(Kind.WAITING)) & column_stripes(width)[None, :]] = HATCH
+        pixels = striped(rows)
         lut = self._lut()
         # Coloured at one row per lane, then each row repeated to its lane's height (a
         # numpy copy: cheaper than letting the painter stretch the image every paint),
@@ -325,6 +340,9 @@ class TimelineView(QWidget):
         t = self._time_at(pos.x())
         for start, end, kind in spans:
             if start <= t <= end:
-                return (f"{name}: {kind.name.lower()} from {start:.4f} s to {end:.4f} s "
+                what = KIND_NAMES.get(kind, kind.name.lower())
+                if kind is Kind.WAITING and not self.gil:
+                    what = "waiting (lock or other)"
+                return (f"{name}: {what} from {start:.4f} s to {end:.4f} s "
                         f"({(end - start) * 1000:.2f} ms)")
         return f"{name}: nothing recorded at {t:.4f} s"

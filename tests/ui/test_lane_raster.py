@@ -6,9 +6,10 @@ from gilviz.core.timeline import Kind
 from gilviz.ui.lane_raster import (
     LaneRaster,
     as_array,
+    coverage,
     covered_seconds,
     halve,
-    lane_totals,
+    majority,
     rasterise_all,
 )
 from gilviz.ui.timeline_view import live_end
@@ -49,16 +50,16 @@ def test_incremental_raster_matches_a_full_redraw_as_the_live_axis_doubles():
         assert (cached == fresh).all(), now
 
 
-def test_halving_keeps_the_more_telling_kind():
-    rows = np.array([[int(Kind.DONE), int(Kind.RUNNING), int(Kind.IDLE), 255, 255]],
-                    dtype=np.uint8)
-    assert halve(rows).tolist() == [[int(Kind.RUNNING), int(Kind.IDLE), 255, 255, 255]]
+def test_halving_sums_the_seconds_of_pixel_pairs_exactly():
+    spans = [as_array([(0.0, 0.3, Kind.RUNNING), (0.3, 0.95, Kind.WAITING),
+                       (0.95, 0.97, Kind.BLOCKED)])]
+    fine = coverage(spans, 0.0, 1.0, 10)
+    coarse = coverage(spans, 0.0, 2.0, 10)
+    assert np.allclose(halve(fine), coarse, atol=1e-9)
+    assert majority(halve(fine)).tolist() == rasterise_all(spans, 0.0, 2.0, 10).tolist()
 
 
-def test_totals_and_union_of_running():
+def test_the_union_of_running():
     a = as_array([(0.0, 1.0, Kind.RUNNING), (1.0, 3.0, Kind.WAITING), (3.0, 4.0, Kind.RUNNING)])
     b = as_array([(0.5, 2.0, Kind.RUNNING), (2.0, 2.5, Kind.BLOCKED)])
-    (seconds, switches), (seconds_b, switches_b) = lane_totals([a, b])
-    assert seconds[Kind.RUNNING] == 2.0 and seconds[Kind.WAITING] == 2.0 and switches == 1
-    assert seconds_b[Kind.BLOCKED] == 0.5 and switches_b == 0
     assert covered_seconds([a, b], Kind.RUNNING) == 3.0  # 0-2 and 3-4

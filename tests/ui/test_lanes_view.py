@@ -60,3 +60,47 @@ def test_many_threads_become_tiles_under_a_summary_that_stays_in_view(qtbot):
     view.canvas.repaint()  # paints the visible tiles without error
     view.clear()
     assert view.lanes() == () and not view.summary.isVisible()
+
+
+def test_chips_say_what_the_kernel_saw_a_working_thread_doing(qtbot):
+    from gilviz.core.kinds import Kind
+    from gilviz.ui.lanes_view import kind_of
+    from gilviz.ui.legend import kind_word
+
+    working = LaneSnapshot("T", 1, State.RUNNING, 1, 10, 0.0, None)
+    finished = LaneSnapshot("T", 1, State.DONE, 10, 10, 0.0, None)
+    assert kind_word(kind_of(working, Kind.WAITING)) == "GIL wait"
+    assert kind_word(kind_of(working, Kind.WAITING), gil=False) == "lock wait"
+    assert kind_word(kind_of(working, Kind.CPU_WAIT)) == "core wait"
+    assert kind_word(kind_of(working, None)) == "running"  # not measured: its own state
+    assert kind_word(kind_of(finished, Kind.RUNNING)) == "done"
+    view = ThreadLanesView()
+    qtbot.addWidget(view)
+    lanes = lanes_of(3)
+    view.show_snapshot(Snapshot(1.0, lanes, (), 0), [Kind.RUNNING, Kind.WAITING, None])
+    assert [kind_word(kind) for kind in view.canvas.kinds] == ["running", "GIL wait",
+                                                                 "running"]
+    # The key says the states are measured now, and explains the waits too.
+    assert view.legend.measured and Kind.CPU_WAIT in view.legend.kinds
+    view.resize(600, 300)
+    view.show()
+    view.canvas.repaint()
+
+
+def test_the_cpu_line_shows_the_lesson_threads_in_cores(qtbot, monkeypatch):
+    from gilviz.ui import cpu_cores
+    from gilviz.ui.cpu_cores import CpuCoresView
+
+    view = CpuCoresView()
+    qtbot.addWidget(view)
+    view.stop()
+    clock = iter([10.0, 10.5])
+    monkeypatch.setattr(cpu_cores.time, "monotonic", lambda: next(clock))
+    used = iter([2.0, 2.5])  # 0.5 CPU seconds in 0.5 s: one core's worth
+    view.set_lesson_source(lambda: next(used))
+    view._refresh_lesson()
+    assert view.lesson_cores is None  # one reading is not a rate yet
+    view._refresh_lesson()
+    assert view.lesson_cores == 1.0
+    view._show_share()
+    assert "lesson's threads <b>1.0</b>" in view.share.text()

@@ -5,7 +5,7 @@ import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QTextBrowser, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextBrowser, QWidget
 
 from gilviz.demos import REGISTRY
 from gilviz.ui.cpu_cores import OwnCpu
@@ -113,18 +113,3 @@ def test_the_cpu_panel_counts_gilviz_and_its_children(qtbot, window):
     cores.refresh()
     assert "gilviz" in cores.share.text() and "others" in cores.share.text()
     assert window.latency_meter.toolTip().startswith("UI lag:")
-
-
-def test_switch_interval_draws_time_and_hand_overs_per_interval(qtbot, window):
-    choose_lesson(window, "switch-interval")
-    for name, value in quick("switch-interval").items():
-        set_param(window, name, value)
-    result = run_and_wait(qtbot, window, timeout_ms=60_000)
-    (chart,) = window.page.panels
-    rows = result.result["intervals"]
-    assert chart.rows == rows and window.page.tabs.currentWidget() is chart
-    heights = chart.time_bars.opts["height"]
-    assert list(heights) == [row["total_s"] for row in rows]
-    labels = [item.toPlainText() for _, item in chart._values]
-    assert f"{rows[0]['total_s']:.2f}" in labels
-    assert isinstance(find(window, QLabel, "switchCaption").text(), str)

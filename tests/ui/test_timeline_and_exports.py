@@ -4,12 +4,12 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
 from gilviz.core.timeline import Kind
 from gilviz.ui.main_window import ExportError
-from gilviz.ui.timeline_view import EMPTY, TimelineView, rasterise
+from gilviz.ui.timeline_view import EMPTY, TimelineView, rasterise, striped
 from tests.ui.helpers import choose_lesson, run_and_wait, set_param
 
 
@@ -21,6 +21,30 @@ def test_rasterise_puts_each_span_in_its_pixels():
     assert (row[10:] == EMPTY).all()
     tiny = rasterise([(0.0, 1e-9, Kind.WAITING)], 0.0, 1.0, 10)
     assert tiny[0] == Kind.WAITING  # too short for a pixel, still visible
+
+
+def test_a_pixel_shows_what_filled_most_of_its_time():
+    """Zoomed out, a thread that waited 70% of each slice looks like waiting."""
+    spans = []
+    for i in range(100):  # 100 slices of 10 ms: 3 ms running, 7 ms waiting for the GIL
+        spans += [(i * 0.01, i * 0.01 + 0.003, Kind.RUNNING),
+                  (i * 0.01 + 0.003, (i + 1) * 0.01, Kind.WAITING)]
+    row = rasterise(spans, 0.0, 1.0, 50)  # 20 ms a pixel
+    assert (row == Kind.WAITING).all()
+    zoomed = rasterise(spans, 0.0, 0.01, 10)  # 1 ms a pixel
+    assert list(zoomed) == [Kind.RUNNING] * 3 + [Kind.WAITING] * 7
+
+
+@pytest.mark.parametrize("kind", [Kind.CPU_WAIT, Kind.WAITING])
+def test_the_waits_are_striped_as_well_as_coloured(qtbot, kind):
+    view = TimelineView()
+    qtbot.addWidget(view)
+    lut = view._lut()
+    row = rasterise([(0.0, 1.0, kind)], 0.0, 1.0, 12)
+    colours = {int(lut[value]) for value in striped(row[np.newaxis, :])[0]}
+    assert len(colours) == 2  # two shades, alternating
+    others = {int(lut[int(other)]) for other in Kind if other is not kind}
+    assert not colours & others
 
 
 def test_the_timeline_fills_live_and_exports_work(qtbot, window, tmp_path):
@@ -37,8 +61,11 @@ def test_the_timeline_fills_live_and_exports_work(qtbot, window, tmp_path):
     rows = timeline.stats_model.rowCount()
     workers = {row: timeline.stats_text(row, 0) for row in range(rows)}
     assert sorted(workers.values()) == sorted(names)
-    blocked = timeline.stats_text(1, 3)
-    assert int(blocked.rstrip("%")) >= 80  # a worker that sleeps 4 x 0.1 s is mostly blocked
+    model = timeline.stats_model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(model.columnCount())]
+    blocked = timeline.stats_text(1, headers.index("Blocked"))
+    assert int(blocked.split("%")[0]) >= 80  # a worker that sleeps 4 x 0.1 s is mostly blocked
     assert "running" in timeline.summary.text()
 
     window.export_trace(tmp_path / "trace.json")

@@ -1,139 +1,101 @@
-"""switch-interval: the run's time and its GIL hand-overs for each switch interval, as
-two charts on one row of intervals, instead of log lines the room cannot read.
+"""switch-interval: GIL hand-overs per second and total time, per switch interval.
 
-Drawn from the result's per-interval list (`intervals`: `switch_interval_ms`,
-`total_s`, `handovers`, ...); while the run goes on, the caption says which interval is
-being measured (the workers' names carry it: "5ms·T1").
+Both charts put the interval on a log axis (0.1 to 100 ms). The dashed line on the left
+is what the interval asks for (one hand-over per interval); the points are what the
+workers counted: CPython switches less often than asked, most at short intervals.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
+from gilviz.demos.switch_interval import INTERVALS_MS
 from gilviz.ui import theme
 from gilviz.ui.charts import lecture_plot
-from gilviz.ui.look import points, set_font_factor
 from gilviz.ui.panels.base import LessonPanel
 
-CAPTION_FACTOR = 1.1
-BAR_WIDTH = 0.6
-HEADROOM = 1.3
-INTERVAL_OF_NAME = re.compile(r"^([\d.]+)ms")
+MEASURED = "#0068a3"  # Okabe-Ito blue and vermillion, darkened for a white background
+TOTAL = "#a34400"
+GUIDE = "#888888"
 
 
-def interval_ticks(intervals: list[float]) -> list[list[tuple[int, str]]]:
-    return [[(i, f"{ms:g}") for i, ms in enumerate(intervals)]]
-
-
-class SwitchIntervalChart(LessonPanel):
-    title = "Per interval"
+class SwitchChart(LessonPanel):
+    title = "Hand-overs"
     focus_on_result = True
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("switchIntervalPanel")
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("switchChart")
         self.rows: list[dict[str, Any]] = []
-        self.time_plot = lecture_plot("switch interval (ms)", "seconds", "switchTimePlot",
-                                      grid_x=False)
-        self.handover_plot = lecture_plot("switch interval (ms)", "hand-overs",
-                                          "switchHandoverPlot", grid_x=False)
-        self.time_bars = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH)
-        self.time_plot.addItem(self.time_bars)
-        self.handover_bars = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH)
-        self.handover_plot.addItem(self.handover_bars)
-        self.caption = QLabel("Run the lesson: each switch interval gets a bar in both "
-                              "charts.")
-        self.caption.setObjectName("switchCaption")
+        self.rate_plot = lecture_plot("switch interval (ms)", "hand-overs / s",
+                                      "handoverPlot")
+        self.rate_plot.setLogMode(x=True, y=True)
+        rate = self.rate_plot.getPlotItem()
+        self.asked = rate.plot([], [], pen=pg.mkPen(GUIDE, width=2, style=Qt.PenStyle.DashLine))
+        self.counted = rate.plot([], [], pen=pg.mkPen(MEASURED, width=3), symbol="o",
+                                 symbolSize=12, symbolBrush=MEASURED, symbolPen="w")
+        self.time_plot = lecture_plot("switch interval (ms)", "total time (s)", "totalTimePlot")
+        self.time_plot.setLogMode(x=True, y=False)
+        self.time_plot.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
+        self.total = self.time_plot.getPlotItem().plot(
+            [], [], pen=pg.mkPen(TOTAL, width=3), symbol="s", symbolSize=12,
+            symbolBrush=TOTAL, symbolPen="w")
+        self.caption = QLabel("Run the lesson: each switch interval adds a point as it ends. "
+                              "Dashed: one hand-over per interval, as asked.")
         self.caption.setWordWrap(True)
-        set_font_factor(self.caption, CAPTION_FACTOR)
-        charts = QHBoxLayout()  # side by side: each keeps the height its bars need
+        charts = QHBoxLayout()
+        charts.addWidget(self.rate_plot, 1)
         charts.addWidget(self.time_plot, 1)
-        charts.addWidget(self.handover_plot, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.caption)
         layout.addLayout(charts, 1)
-        self._measuring = ""
-        self._values: list[tuple[pg.PlotWidget, pg.TextItem]] = []
+        layout.addWidget(self.caption)
         self.restyle()
 
     def restyle(self) -> None:
-        """Theme and zoom: bar outlines, and the numbers on the bars."""
-        fills = theme.FILL_COLOURS
-        self.time_bars.setOpts(brush=pg.mkBrush(fills[0]), pen=pg.mkPen(theme.current().base))
-        self.handover_bars.setOpts(brush=pg.mkBrush(fills[1]),
-                                   pen=pg.mkPen(theme.current().base))
-        for _, item in self._values:
-            item.setColor(theme.current().text)
-            item.setFont(self._font())
+        """Lines that read on the theme's background (lighter inks on the dark one)."""
+        look = theme.current()
+        for curve, colour in ((self.counted, MEASURED), (self.total, TOTAL)):
+            ink = look.thread_ink(0 if curve is self.counted else 1) if look.dark else colour
+            curve.setPen(pg.mkPen(ink, width=3))
+            curve.setSymbolBrush(ink)
+            curve.setSymbolPen(look.base)
 
     def run_started(self, params: dict[str, Any]) -> None:
-        self._measuring = ""
-        self.show_rows([])
-        self.caption.setText(f"{params['threads']} threads, the same work under each "
-                             "switch interval in turn…")
+        low, high = min(INTERVALS_MS), max(INTERVALS_MS)
+        self.asked.setData([low, high], [1000 / low, 1000 / high])
+        for plot in (self.rate_plot, self.time_plot):
+            plot.setXRange(math.log10(low) - 0.2, math.log10(high) + 0.2, padding=0)
+        self._draw([])
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        names = [INTERVAL_OF_NAME.match(lane.name) for lane in snapshot.lanes]
-        found = [match.group(1) for match in names if match]
-        if found and found[-1] != self._measuring:
-            self._measuring = found[-1]
-            self.caption.setText(f"Measuring with a switch interval of {found[-1]} ms…")
+        rows = snapshot.values.get("intervals")
+        if rows is not None and len(rows) != len(self.rows):
+            self._draw(rows)
 
     def show_result(self, result: RunResult) -> None:
         rows = result.result.get("intervals") or []
-        self.show_rows(list(rows))
-        if not rows:
-            return
-        done = ", ".join(f"{row['switch_interval_ms']:g}" for row in rows)
-        stopped = " (stopped: only these ran)" if result.stopped else ""
-        self.caption.setText(f"Measured at {done} ms{stopped}: how long the threads "
-                             "took (left) and how often the GIL changed hands (right).")
+        self._draw(rows)
+        caveat = result.result.get("caveat")
+        if rows and caveat:
+            short = rows[0]
+            self.caption.setText(
+                f"At {short['switch_interval_ms']:g} ms the interval asked for "
+                f"{short['asked_per_s']:,.0f} hand-overs a second; the workers counted "
+                f"{short['handovers_per_s']:,.0f}. {caveat}")
 
-    def show_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = rows
-        for plot, item in self._values:
-            plot.removeItem(item)
-        self._values = []
-        xs = list(range(len(rows)))
-        intervals = [float(row.get("switch_interval_ms", 0)) for row in rows]
-        times = [float(row.get("total_s") or 0.0) for row in rows]
-        counts = [row.get("handovers") for row in rows]
-        counted = all(isinstance(c, int | float) for c in counts) and bool(rows)
-        # Hand-overs span orders of magnitude (thousands at 0.1 ms, a few at 100 ms):
-        # bars on a log scale, the exact number written on each.
-        logs = [math.log10(max(1.0, float(c))) for c in counts] if counted else []
-        self.time_bars.setOpts(x=xs, height=times)
-        self.handover_bars.setOpts(x=xs if counted else [], height=logs)
-        for plot in (self.time_plot, self.handover_plot):
-            plot.getPlotItem().getAxis("bottom").setTicks(interval_ticks(intervals))
-            plot.set_x_range([-BAR_WIDTH, max(0, len(rows) - 1) + BAR_WIDTH])
-        # Headroom over the tallest bar for the number written on it.
-        self.time_plot.set_y_range([max(times or [1.0]) * HEADROOM], include=[0])
-        top = max([*logs, 1.0])
-        self.handover_plot.set_y_range([top * HEADROOM], include=[0])
-        self.handover_plot.getPlotItem().getAxis("left").setTicks(
-            [[(e, f"{10 ** e:,}") for e in range(0, int(top) + 2)]])
-        for x, seconds in zip(xs, times, strict=True):
-            self._label(self.time_plot, x, seconds, f"{seconds:.2f}")
-        for x, count, height in zip(xs, counts, logs, strict=False):
-            self._label(self.handover_plot, x, height, f"{int(count):,}")
-
-    def _label(self, plot: pg.PlotWidget, x: float, y: float, text: str) -> None:
-        item = pg.TextItem(text, color=theme.current().text, anchor=(0.5, 1.0))
-        item.setFont(self._font())
-        item.setPos(x, y)
-        plot.addItem(item)
-        self._values.append((plot, item))
-
-    def _font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(points())
-        return font
+    def _draw(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = list(rows)
+        intervals = [row["switch_interval_ms"] for row in rows]
+        # a log axis cannot show zero: a run with no hand-over sits at 0.1 a second
+        self.counted.setData(intervals, [max(row["handovers_per_s"], 0.1) for row in rows])
+        self.total.setData(intervals, [row["total_s"] for row in rows])
+        if rows:
+            top = max(row["total_s"] for row in rows)
+            self.time_plot.setYRange(0, top * 1.15, padding=0)
