@@ -429,7 +429,10 @@ class DemoPage(QWidget):
     def _on_tab_changed(self, index: int) -> None:
         """The log reads fine in a strip; the timeline and charts need height."""
         if self.tabs.widget(index) is not self.log:
-            self._give_tabs_room()
+            if self.lanes.lanes():
+                self._fit_lanes()  # the rows keep what they need, up to this tab's share
+            else:
+                self._give_tabs_room()
         if self.tabs.widget(index) is self.timeline and self.recorder is not None:
             self.timeline.refresh(self.recorder, final=True)
 
@@ -464,10 +467,12 @@ class DemoPage(QWidget):
         current = self.tabs.currentWidget()
         if current is self.log:
             room = int(total * 0.7)
-        else:
+        else:  # a chart or a panel: at most 45% (30% beside the timeline, which draws
+            # every thread itself), less if the tab needs more
+            cap = 0.3 if current is self.timeline else 0.45
             needs = (current.minimumSizeHint().height()
                      + self.tabs.tabBar().sizeHint().height() + 12)
-            room = max(int(total * 0.4), min(int(total * 0.6), total - needs))
+            room = max(int(total * 0.25), min(int(total * cap), total - needs))
         lanes_height = min(wanted, room)
         self._right.setSizes([lanes_height, total - lanes_height])
 

@@ -36,7 +36,7 @@ STATS_REFRESH_S = 0.5
 STATS_COLUMNS = ("Thread", "CPU", "Running", "Core wait", "GIL wait", "Blocked", "Turns")
 STATS_TIPS = ("", "Seconds the thread spent on a CPU core (kernel-measured where the "
               "legend says so; otherwise the time it was seen advancing)",
-              "Share (and seconds) of its time on a CPU core",
+              "Share of its time on a CPU core (hover a cell for the seconds)",
               "Share of its time runnable while no core was free (measured only)",
               "Share of its time at its work but waiting for the GIL",
               "Share of its time in a sleep, join, lock, event or I/O wait",
@@ -45,14 +45,20 @@ STATS_KINDS = (Kind.RUNNING, Kind.CPU_WAIT, Kind.WAITING, Kind.BLOCKED)
 
 
 def stats_cells(lane: LaneStats) -> tuple[str, ...]:
-    """A row of the stats table: CPU seconds, then share and seconds of each state."""
-    seconds = {Kind.RUNNING: lane.running_s, Kind.CPU_WAIT: lane.cpu_wait_s,
-               Kind.WAITING: lane.waiting_s, Kind.BLOCKED: lane.blocked_s}
+    """A row of the stats table: CPU seconds, then the share of each state (seconds in
+    the cell's tooltip: seven columns of both do not fit beside a lesson)."""
     shares = tuple(
-        "n/a" if kind is Kind.CPU_WAIT and not lane.measured
-        else f"{lane.share(kind):.0%} · {seconds[kind]:.2f} s" for kind in STATS_KINDS)
+        "n/a" if kind is Kind.CPU_WAIT and not lane.measured else f"{lane.share(kind):.0%}"
+        for kind in STATS_KINDS)
     cpu = f"{lane.running_s:.3f} s" if lane.measured else f"≈{lane.running_s:.3f} s"
     return (lane.name, cpu, *shares, f"{lane.switches:,}")
+
+
+def stats_tips(lane: LaneStats) -> tuple[str, ...]:
+    """Each cell's tooltip: the seconds behind a share."""
+    seconds = {Kind.RUNNING: lane.running_s, Kind.CPU_WAIT: lane.cpu_wait_s,
+               Kind.WAITING: lane.waiting_s, Kind.BLOCKED: lane.blocked_s}
+    return ("", "", *(f"{seconds[kind]:.3f} s" for kind in STATS_KINDS), "")
 
 
 Index = QModelIndex | QPersistentModelIndex
@@ -67,6 +73,7 @@ class StatsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[tuple[str, ...]] = []
+        self.tips: list[tuple[str, ...]] = []
 
     def rowCount(self, parent: Index = NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -77,6 +84,8 @@ class StatsModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.row() < len(self.tips):
+            return self.tips[index.row()][index.column()] or None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column():
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -91,7 +100,9 @@ class StatsModel(QAbstractTableModel):
             return STATS_TIPS[section] or None
         return None
 
-    def set_rows(self, rows: list[tuple[str, ...]]) -> None:
+    def set_rows(self, rows: list[tuple[str, ...]],
+                 tips: list[tuple[str, ...]] | None = None) -> None:
+        self.tips = tips or []
         if len(rows) != len(self.rows):
             self.beginResetModel()
             self.rows = rows
@@ -133,7 +144,8 @@ class TimelineTab(QWidget):
             button.setToolTip(tip)
             button.clicked.connect(slot)
             buttons.addWidget(button)
-        buttons.addWidget(self.summary, 1)
+        buttons.addSpacing(12)
+        buttons.addWidget(legend, 1)  # the key beside the buttons: the lanes keep the height
 
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(self.view)
@@ -143,8 +155,8 @@ class TimelineTab(QWidget):
         body.setSizes([400, 90])  # the lanes first; the table scrolls
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
-        layout.addWidget(legend)
         layout.addWidget(body, 1)
+        layout.addWidget(self.summary)
         self._drawn_at = 0.0
         self._stats_at = 0.0
 
@@ -153,7 +165,7 @@ class TimelineTab(QWidget):
         metrics = QFontMetrics(self.stats.font())
         widest = {"CPU": "≈88.888 s", "Turns": "88,888", "Thread": ""}
         for column, title in enumerate(STATS_COLUMNS[1:], start=1):
-            sample = widest.get(title, "100% · 88.88 s")
+            sample = widest.get(title, "100%")
             width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(sample))
             self.stats.setColumnWidth(column, width + 16)
         self.stats.verticalHeader().setDefaultSectionSize(metrics.height() + 6)
@@ -197,7 +209,8 @@ class TimelineTab(QWidget):
 
     def _show_stats(self, recorder: TimelineRecorder) -> None:
         stats = recorder.stats()
-        self.stats_model.set_rows([stats_cells(lane) for lane in stats])
+        self.stats_model.set_rows([stats_cells(lane) for lane in stats],
+                                  [stats_tips(lane) for lane in stats])
         lost = sum(lane.lost_marks for lane in recorder.lanes)
         note = f" ({lost:,} marks arrived too fast to keep)" if lost else ""
         used = ""

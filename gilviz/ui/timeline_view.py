@@ -202,10 +202,12 @@ class TimelineView(QWidget):
 
     def _plot_rect(self) -> QRectF:
         """Where the lanes are drawn (the strip, when there is one, sits above)."""
-        axis_h = QFontMetrics(self.font()).height() + 8
+        metrics = QFontMetrics(self.font())
+        axis_h = metrics.height() + 8
         left = self._label_width()
+        right = metrics.horizontalAdvance("00.0 s") // 2 + 4  # the last tick label fits
         top = 2 + (self._strip_height() + 6 if self._has_strip() else 0)
-        return QRectF(left, top, max(1, self.width() - left - 8),
+        return QRectF(left, top, max(1, self.width() - left - right),
                       max(1, self.height() - axis_h - top))
 
     def _time_at(self, x: float) -> float:
