@@ -57,7 +57,8 @@ def test_the_timeline_fills_live_and_exports_work(qtbot, window, tmp_path):
     result = run_and_wait(qtbot, window)
     timeline = window.page.timeline
     names = [name for name, _ in timeline.view.spans]
-    assert names == ["main", "Thread-1", "Thread-2", "Thread-3", "Thread-4"]
+    # Workers register their lanes as they start, in whichever order they get going.
+    assert names[0] == "main" and sorted(names[1:]) == [f"Thread-{i}" for i in range(1, 5)]
     rows = timeline.stats_model.rowCount()
     workers = {row: timeline.stats_text(row, 0) for row in range(rows)}
     assert sorted(workers.values()) == sorted(names)
