@@ -96,6 +96,7 @@ class LaneRaster:
         self.cover = np.zeros((0, KINDS, 0))
         self.key: tuple[float, float, int] | None = None
         self._final_until = np.zeros(0)  # per lane: pixels before this time are final
+        self._last: list[tuple[int, tuple]] = []  # per lane: span count and last span
 
     def update(self, arrays: list[np.ndarray], t0: float, t1: float, width: int) -> np.ndarray:
         key = (t0, t1, width)
@@ -112,24 +113,36 @@ class LaneRaster:
         self.key = key
         self._final_until = np.array([array[-1, 0] if len(array) else 0.0
                                       for array in arrays])
+        self._last = [(len(array), tuple(array[-1]) if len(array) else ())
+                      for array in arrays]
         return majority(self.cover)
 
     def _redo_tails(self, arrays: list[np.ndarray], t0: float, t1: float, width: int) -> None:
+        """Redo, for the lanes whose spans changed, the pixels from their last span on."""
         lanes = len(arrays)
         known = self.cover.shape[0]
         if lanes > known:  # new lanes start empty
             self.cover = np.concatenate([self.cover, np.zeros((lanes - known, KINDS, width))])
+        changed = [i for i, array in enumerate(arrays)
+                   if i >= len(self._last) or self._last[i] != (
+                       len(array), tuple(array[-1]) if len(array) else ())]
+        if not changed:
+            return
         scale = width / (t1 - t0)
-        final = np.zeros(lanes)
-        final[:min(known, len(self._final_until))] = self._final_until[:lanes]
-        first_pixel = np.clip(np.floor((final - t0) * scale), 0, width).astype(np.int64)
-        first_pixel[known:] = 0
-        from_time = t0 + first_pixel / scale
-        tails = [array[np.searchsorted(array[:, 1], from_time[i], side="left"):]
-                 if len(array) else array for i, array in enumerate(arrays)]
+        firsts, tails = [], []
+        for i in changed:
+            final = self._final_until[i] if i < min(known, len(self._final_until)) else t0
+            first = int(np.clip(np.floor((final - t0) * scale), 0, width))
+            if i >= known:
+                first = 0
+            array = arrays[i]
+            start = np.searchsorted(array[:, 1], t0 + first / scale, side="left") \
+                if len(array) else 0
+            firsts.append(first)
+            tails.append(array[start:])
         fresh = coverage(tails, t0, t1, width)
-        redo = np.arange(width)[None, :] >= first_pixel[:, None]
-        self.cover = np.where(redo[:, None, :], fresh, self.cover)
+        for row, (i, first) in enumerate(zip(changed, firsts, strict=True)):
+            self.cover[i, :, first:] = fresh[row, :, first:]
 
 
 def covered_seconds(arrays: list[np.ndarray], kind: Kind) -> float:

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -37,6 +37,7 @@ from gilviz.ui.legend import MEASURED_KINDS, StateLegend, kind_word
 
 EMPTY_HINT = "Press Run: each thread of the lesson gets a row here."
 ROWS_UP_TO = 17  # main and 16 threads still read as rows; more become tiles
+LABELS_KEPT = 4000  # cached row and tile faces (64 threads x a few states x 2 sizes)
 KINDS_SHOWN = (Kind.RUNNING, Kind.BLOCKED, Kind.IDLE, Kind.DONE)  # known without the kernel
 SUMMARY_ORDER = (Kind.RUNNING, Kind.CPU_WAIT, Kind.WAITING, Kind.BLOCKED, Kind.IDLE,
                  Kind.DONE)
@@ -171,15 +172,37 @@ class _LanesCanvas(QWidget):
         if shown == self._shown:
             return  # nothing on screen would change: no repaint
         resized = len(lanes) != len(self.lanes)
+        before = self._shown
         self._shown = shown
         self.lanes = lanes
         self.kinds = kinds
         self.gil = gil
         if resized:
-            self._labels.clear()
-            self._widths.clear()
+            # Cached faces stay good (their keys hold name, state and size); only a
+            # cache grown past any real run's needs is dropped.
+            if len(self._labels) > LABELS_KEPT:
+                self._labels.clear()
+            if len(self._widths) > LABELS_KEPT:
+                self._widths.clear()
             self.refit()
-        self.update()
+        if resized or not before or before[0] != gil:
+            self.update()
+            return
+        # Repaint only the rows or tiles that changed: under the GIL one or two of 64
+        # threads move at a time.
+        for index, (kind, row) in enumerate(zip(kinds, shown[2], strict=True)):
+            if kind != before[1][index] or row != before[2][index]:
+                self.update(self.lane_rect(index))
+
+    def lane_rect(self, index: int) -> QRect:
+        """Where lane `index` is drawn: its tile, or its row."""
+        if self.tiled():
+            size = self.tile_size()
+            row, column = divmod(index, self.columns())
+            return QRect(column * size.width(), row * size.height(), size.width(),
+                         size.height())
+        row_h = self.row_height()
+        return QRect(0, index * row_h, self.width(), row_h)
 
     # painting ---------------------------------------------------------------------
     def _pixel_font(self) -> QFont:
@@ -275,10 +298,13 @@ class _LanesCanvas(QWidget):
         ink = {kind: QColor(theme.current().ink(kind)) for kind in Kind}
         first = max(0, event.rect().top() // tile_h) * columns
         last = min(len(self.lanes), (event.rect().bottom() // tile_h + 1) * columns)
+        region = event.region()
         for index in range(first, last):
             lane = self.lanes[index]
             row, column = divmod(index, columns)
             left, top = column * tile_w, row * tile_h
+            if not region.intersects(QRect(left, top, tile_w, tile_h)):
+                continue  # unchanged, and not asked for
             kind = self.kinds[index] if index < len(self.kinds) else kind_of(lane)
             painter.drawPixmap(left, top, self._tile(lane.name, kind, size))
             if lane.total:

@@ -57,6 +57,7 @@ class StateLegend(QWidget):
         self.kinds = tuple(kinds)
         self.measured = False
         self.gil = True
+        self._measured: tuple[tuple, list[tuple[Kind | None, str, int]]] | None = None
         self.setToolTip(legend_tooltip(self.kinds))
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -76,6 +77,13 @@ class StateLegend(QWidget):
         return "· measured" if self.measured else "· inferred"
 
     def _items(self) -> list[tuple[Kind | None, str, int]]:
+        """(kind, word, width) per key, measured once per kinds, wording and font."""
+        key = (self.kinds, self.measured, self.gil, self.font().key())
+        if self._measured is None or self._measured[0] != key:
+            self._measured = (key, self._measure())
+        return self._measured[1]
+
+    def _measure(self) -> list[tuple[Kind | None, str, int]]:
         metrics = QFontMetrics(self.font())
         swatch = self._swatch_w()
         items: list[tuple[Kind | None, str, int]] = [
