@@ -49,10 +49,15 @@ def key_lines(source: str, extra: tuple[str, ...] = ()) -> list[int]:
     return lines
 
 
+# Highlighting styles whose every token colour reads at 4.5:1 or more on the theme's
+# background and on the key lines' highlight (tests/ui/test_theme.py checks).
+CODE_STYLES = {False: ("xcode", "#fff7cc"), True: ("lightbulb", "#222211")}
+
+
 def source_html(source: str, dark: bool = False, extra: tuple[str, ...] = ()) -> str:
-    formatter = HtmlFormatter(noclasses=True, style="monokai" if dark else "default",
-                              hl_lines=key_lines(source, extra), nobackground=not dark,
-                              hl_color="#4a4a20" if dark else "#fff3b0")
+    style, key_line = CODE_STYLES[dark]
+    formatter = HtmlFormatter(noclasses=True, style=style, hl_lines=key_lines(source, extra),
+                              nobackground=True, hl_color=key_line)
     return highlight(source, PythonLexer(), formatter)
 
 

@@ -51,3 +51,16 @@ def test_the_applied_palette_is_the_checked_one(window, dark):
         assert plot.backgroundBrush().color().name() == look.base
     finally:
         window.set_dark(False)
+
+
+@pytest.mark.parametrize("look", THEMES, ids=lambda look: look.name)
+def test_the_code_view_colours_read_on_its_background_and_key_lines(look):
+    from pygments.styles import get_style_by_name
+
+    from gilviz.ui.code_view import CODE_STYLES
+
+    style, key_line = CODE_STYLES[look.dark]
+    colours = {f"#{s['color']}" for _, s in get_style_by_name(style) if s["color"]}
+    for background in (look.base, key_line):
+        failing = [c for c in colours if len(c) == 7 and contrast(c, background) < TEXT]
+        assert not failing, (style, background, failing)
