@@ -6,7 +6,7 @@ import html
 import logging
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -173,6 +173,7 @@ class DemoPage(QWidget):
         lanes_title = QLabel("Threads")
         set_font_factor(lanes_title, 1.0, bold=True)
         self.lanes_legend = self.lanes.legend  # says how the states are known, too
+        self.lanes_legend.changed.connect(self._refit_lanes)
         header = QHBoxLayout()
         header.addWidget(lanes_title)
         header.addSpacing(24)
@@ -452,6 +453,12 @@ class DemoPage(QWidget):
             return
         self.form.set_values(values)
         self.run()
+
+    @Slot()
+    def _refit_lanes(self) -> None:
+        """The key above the rows changed (and maybe its height): fit the rows again."""
+        if self.lanes.lanes():
+            QTimer.singleShot(0, self._fit_lanes)  # once the key has its new height
 
     def _fit_lanes(self) -> None:
         """Give the thread rows the room they need (up to 70%), the log the rest."""

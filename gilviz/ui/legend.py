@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -52,6 +52,8 @@ def paint_swatch(painter: QPainter, rect: QRectF, kind: Kind, letter: bool = Tru
 
 
 class StateLegend(QWidget):
+    changed = Signal()  # other keys: its height may differ, a layout may want to refit
+
     def __init__(self, kinds: Sequence[Kind] = KINDS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kinds = tuple(kinds)
@@ -72,6 +74,7 @@ class StateLegend(QWidget):
         self.setToolTip(legend_tooltip(self.kinds, measured, gil))
         self.updateGeometry()
         self.update()
+        self.changed.emit()
 
     def how(self) -> str:
         return "· measured" if self.measured else "· inferred"
