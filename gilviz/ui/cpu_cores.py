@@ -29,7 +29,8 @@ LessonCpu = Callable[[], float | None]  # the lesson threads' CPU seconds so far
 TIP = ("The bars: how busy each CPU core of this machine is, counting every program, "
        "sampled twice a second.\nThen how much of that is gilviz itself (this window, "
        "its engine and pool workers) and how much other programs use, in cores (1.0 = one "
-       "core kept busy): under the GIL, gilviz stays near 1.0 however busy the bars look.")
+       "core kept busy): under the GIL, gilviz stays near 1.0 however busy the bars look; "
+       "\"lesson\": the lesson's own threads, as the kernel measured them.")
 
 
 def _colour(percent: float) -> QColor:
@@ -215,7 +216,7 @@ class CpuCoresView(QWidget):
     def _show_share(self) -> None:
         machine = sum(self.bars.percents) / 100
         others = max(0.0, machine - self.own_cores)
-        lesson = (f" (its lesson's threads <b>{self.lesson_cores:.1f}</b>)"
+        lesson = (f" (lesson <b>{self.lesson_cores:.1f}</b>)"
                   if self.lesson_cores is not None else "")
         text = (f"· gilviz <b>{self.own_cores:.1f}</b> cores{lesson} · others "
                 f"<b>{others:.1f}</b>")

@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         if on:
             self._normal_split = self.splitter.sizes()
         self.navigator.setVisible(not on)
+        self.chapter_label.setVisible(not on)  # the status bar's room goes to CPU and lag
         self.page.set_presentation(on)
         self._apply_scale()
         if not on and getattr(self, "_normal_split", None):

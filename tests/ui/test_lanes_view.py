@@ -103,4 +103,4 @@ def test_the_cpu_line_shows_the_lesson_threads_in_cores(qtbot, monkeypatch):
     view._refresh_lesson()
     assert view.lesson_cores == 1.0
     view._show_share()
-    assert "lesson's threads <b>1.0</b>" in view.share.text()
+    assert "lesson <b>1.0</b>" in view.share.text()

@@ -31,7 +31,7 @@ class SpeedupChart(LessonPanel):
         super().__init__()
         self.setObjectName("speedupChart")
         self.points: list[dict[str, Any]] = []
-        self.plot = lecture_plot("threads", "speedup (x)", "speedupPlot")
+        self.plot = lecture_plot("threads", "speedup", "speedupPlot")
         item = self.plot.getPlotItem()
         dashed = pg.mkPen(GUIDE, width=2, style=Qt.PenStyle.DashLine)
         self.ideal = item.plot([], [], pen=dashed)
@@ -69,6 +69,7 @@ class SpeedupChart(LessonPanel):
         counts = thread_counts(threads) if params.get("sweep") == "on" else [threads]
         self.progress.setRange(0, len(counts))
         self.progress.setValue(0)
+        self.progress.setVisible(len(counts) > 1)  # a sweep: its height goes to the chart
         self.counts = counts
         top = max(threads, cores_available()) + 1
         self.ideal.setData([1, top], [1, top])
