@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
             lesson = self.registry.get(key)
             self.page.show_lesson(lesson)
             self.pages.setCurrentWidget(self.page)
-            self.position.setText(f"  {ids.index(key) + 1} / {len(ids)}  ")
+            self._show_position(f"{ids.index(key) + 1} / {len(ids)}")
             self.chapter_label.setText(lesson.chapter)
             return
         self.page.leave()
@@ -160,7 +160,14 @@ class MainWindow(QMainWindow):
             self.intro.show_text(opening_notes() or "# gilviz")
             self.chapter_label.setText("Before the demos")
         self.pages.setCurrentWidget(self.intro)
-        self.position.setText(f"  {self._place_of(kind, key)}  ")
+        self._show_position(self._place_of(kind, key))
+
+    def _show_position(self, text: str) -> None:
+        """The page's place in the menu bar's corner, which is sized again to fit it."""
+        self.position.setText(f"  {text}  ")
+        self._corner.adjustSize()
+        self.menuBar().updateGeometry()
+        self.menuBar().adjustSize()
 
     def _place_of(self, kind: str, key: str) -> str:
         """Where a page without a lesson sits: the opening, or a chapter and its lessons."""
@@ -172,8 +179,8 @@ class MainWindow(QMainWindow):
         if not lessons:
             return f"Chapter {chapters.index(key) + 1} of {len(chapters)}"
         first, last = ids.index(lessons[0]) + 1, ids.index(lessons[-1]) + 1
-        span = f"lesson {first}" if first == last else f"lessons {first}-{last}"
-        return f"Chapter {chapters.index(key) + 1} of {len(chapters)} · {span}"
+        span = f"{first}" if first == last else f"{first}-{last}"
+        return f"Chapter {chapters.index(key) + 1}/{len(chapters)} · {span} of {len(ids)}"
 
     @Slot()
     def next_page(self) -> None:
