@@ -41,12 +41,13 @@ class LaneSnapshot:
     ended_s: float | None
     touched_s: float = 0.0  # when the thread last counted progress
     marks: int = 0  # how many timeline marks the lane has written so far
+    tid: int = 0  # the OS's id of the thread (threading.get_native_id), as /proc names it
 
 
 # A lane's numbers live in a small int64 array (its "cells"), so the same Lane code can
 # write into private memory or into memory shared with another process.
-COUNT, TOTAL, STATE, STARTED_NS, ENDED_NS, IDENT, TOUCHED_NS, MARKS = range(8)
-CELLS = 8
+COUNT, TOTAL, STATE, STARTED_NS, ENDED_NS, IDENT, TOUCHED_NS, MARKS, TID = range(9)
+CELLS = 9
 STATE_CODES = {state: code for code, state in enumerate(State)}
 STATES_BY_CODE = tuple(State)
 NOT_YET = -1
@@ -87,6 +88,7 @@ def lane_snapshot(name: str, cells: Sequence[int]) -> LaneSnapshot:
         ended_s=None if ended == NOT_YET else ended / 1e9,
         touched_s=cells[TOUCHED_NS] / 1e9,
         marks=cells[MARKS],
+        tid=cells[TID],
     )
 
 
@@ -129,6 +131,7 @@ class Lane:
         self.name = name
         now = probe.now_ns()
         cells[IDENT] = ident
+        cells[TID] = threading.get_native_id()
         cells[STARTED_NS] = now
         cells[TOUCHED_NS] = now
         cells[ENDED_NS] = NOT_YET
@@ -256,6 +259,7 @@ class Lane:
         cells = self._cells
         now = self._probe.now_ns()
         cells[IDENT] = ident
+        cells[TID] = threading.get_native_id()
         cells[COUNT] = 0
         cells[TOTAL] = 0
         cells[STARTED_NS] = now
