@@ -1,0 +1,155 @@
+"""Every thread a student's script starts gets a lane, and nothing in the script changes.
+
+While the script runs, threading.Thread.start is wrapped: a thread started by one of the
+script's own threads (its main thread first of all) is adopted, so executor workers,
+Timers and Thread subclasses are found the same way, and gilviz's own threads (the local
+site's) are not. An adopted thread's run() is wrapped on that instance: once running, the
+thread takes a lane named as Python named it, with its native id, and its output is
+routed to that lane. The cost is paid once per thread start; nothing traces each call or
+line, so the script runs at its own speed. threading.excepthook reports an exception in
+one of the script's threads with the thread's name and the failing line.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+import traceback
+from dataclasses import asdict, dataclass
+from types import TracebackType
+from typing import Any
+
+from gilviz.core.board import NAME_BYTES
+from gilviz.core.telemetry import Lane, Probe
+from gilviz.demos.script_output import OutputRouter
+
+_HOST_FILES: set[str] = {__file__}  # gilviz's frames, left out of the script's tracebacks
+
+
+def hide_frames_of(filename: str) -> None:
+    _HOST_FILES.add(filename)
+
+
+@dataclass(frozen=True)
+class ScriptError:
+    thread: str
+    kind: str  # the exception's type name
+    line: int | None  # the failing line of the script (the deepest frame in it)
+    traceback: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def describe(kind: type[BaseException], error: BaseException | None,
+             trace: TracebackType | None, script: str, thread: str) -> ScriptError:
+    """The traceback Python would print, minus gilviz's own frames."""
+    report = traceback.TracebackException(kind, error or kind(), trace, compact=True)
+    report.stack = traceback.StackSummary.from_list(
+        [frame for frame in report.stack if frame.filename not in _HOST_FILES])
+    line = next((frame.lineno for frame in reversed(report.stack)
+                 if frame.filename == script), None)
+    if line is None and isinstance(error, SyntaxError) and error.filename == script:
+        line = error.lineno
+    return ScriptError(thread, kind.__name__, line, "".join(report.format()))
+
+
+def fit_name(name: str) -> str:
+    """A lane name the shared board can hold whole (it keeps NAME_BYTES of UTF-8)."""
+    while len(name.encode("utf-8")) > NAME_BYTES:
+        name = name[:-1]
+    return name
+
+
+class ScriptThreads:
+    def __init__(self, probe: Probe, output: OutputRouter, script: str) -> None:
+        self.probe = probe
+        self.output = output
+        self.script = script
+        self.errors: list[ScriptError] = []
+        self.main: threading.Thread | None = None
+        self._owned: list[threading.Thread] = []
+        self._owned_set: set[threading.Thread] = set()
+        self._names: set[str] = set()
+        self._lock = threading.Lock()
+        self._saved_start: Any = None
+        self._saved_hook: Any = None
+
+    def install(self) -> Lane:
+        """Adopt from now on; the calling thread is the script's main. Returns its lane."""
+        self.main = threading.current_thread()
+        self._owned_set.add(self.main)
+        self._saved_start = original = threading.Thread.start
+        self._saved_hook = threading.excepthook
+        owned = self._owned_set
+
+        @functools.wraps(original)
+        def start(thread: threading.Thread) -> None:
+            if threading.current_thread() in owned and thread not in owned:
+                self._adopt(thread)
+            original(thread)
+
+        threading.Thread.start = start  # type: ignore[method-assign]
+        threading.excepthook = self._excepthook
+        return self.enter(self.main)
+
+    def uninstall(self) -> None:
+        if self._saved_start is not None:
+            threading.Thread.start = self._saved_start  # type: ignore[method-assign]
+            threading.excepthook = self._saved_hook
+            self._saved_start = self._saved_hook = None
+
+    def started(self) -> list[threading.Thread]:
+        """The threads the script started, in order (its main thread not included)."""
+        with self._lock:
+            return list(self._owned)
+
+    def _adopt(self, thread: threading.Thread) -> None:
+        with self._lock:
+            self._owned.append(thread)
+            self._owned_set.add(thread)
+        run = thread.run
+
+        def run_in_lane() -> None:
+            lane = self.enter(thread)
+            try:
+                run()
+            finally:
+                self.output.flush_thread()
+                lane.finish()
+
+        thread.run = run_in_lane  # type: ignore[method-assign]
+
+    def enter(self, thread: threading.Thread) -> Lane:
+        """Called in `thread` itself: its lane, and its output bound to it."""
+        with self._lock:
+            name = base = fit_name(thread.name)
+            copy = 2
+            while name in self._names:  # two threads the script named alike
+                name = fit_name(f"{base[:NAME_BYTES - 6]} #{copy}")
+                copy += 1
+            self._names.add(name)
+        lane = self.probe.lane(name)
+        lane.run()
+        self.output.bind(name)
+        return lane
+
+    def report(self, error: ScriptError) -> None:
+        """An exception ended a thread of the script: keep it, and print it in that
+        thread's output as Python would."""
+        self.errors.append(error)
+        sys.stderr.write(error.traceback)
+
+    def _excepthook(self, args: threading.ExceptHookArgs) -> None:
+        thread = args.thread
+        if thread is None or thread not in self._owned_set:
+            self._saved_hook(args)
+            return
+        if args.exc_type is SystemExit:
+            return  # ends the thread quietly, as in any script
+        name = self.output.name() or thread.name
+        error = describe(args.exc_type, args.exc_value, args.exc_traceback,
+                         self.script, name)
+        self.report(ScriptError(error.thread, error.kind, error.line,
+                                f"Exception in thread {name}:\n{error.traceback}"))
