@@ -35,14 +35,14 @@ class OutputRouter:
         self.dropped = 0  # complete lines not kept (the count may miss a few when
         # several threads print past the cap at once: it is a plain shared counter)
         self.truncated = False
-        self._local = threading.local()
+        self.local = threading.local()
         self._lock = threading.Lock()
         self._pending: dict[str, list[str]] = {}  # each thread's line so far, by name
 
     def bind(self, name: str) -> None:
         """From now on, what the calling thread writes is its lane `name`'s output."""
-        self._local.name = name
-        self._local.pending = self._pending[name] = []
+        self.local.name = name
+        self.local.pending = self._pending[name] = []
 
     def partial_lines(self) -> dict[str, str]:
         """Lines begun but not ended, by thread: what a thread printed with end="" just
@@ -51,10 +51,10 @@ class OutputRouter:
                 if pending}
 
     def name(self) -> str | None:
-        return getattr(self._local, "name", None)
+        return getattr(self.local, "name", None)
 
     def write(self, text: str, fallback: TextIO) -> int:
-        local = self._local
+        local = self.local
         name = getattr(local, "name", None)
         if name is None:  # not the script's thread
             return fallback.write(text)
@@ -80,7 +80,7 @@ class OutputRouter:
 
     def flush_thread(self) -> None:
         """The calling thread ends: its last line, even without a newline, is kept."""
-        pending = getattr(self._local, "pending", None)
+        pending = getattr(self.local, "pending", None)
         name = self.name()
         if pending and name is not None:
             self._emit(name, "".join(pending))
@@ -144,9 +144,14 @@ class ThreadOutput(io.TextIOBase):
         return False
 
     def write(self, text: str) -> int:  # type: ignore[override]
+        router = self._router
+        # Past the cap, a print loop only pays this: one check and a count.
+        if router.truncated and type(text) is str and hasattr(router.local, "name"):
+            router.dropped += text.count("\n")
+            return len(text)
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        return self._router.write(text, self._fallback)
+        return router.write(text, self._fallback)
 
     def flush(self) -> None:
         # A script's lines are recorded as they complete: nothing is held back for it.
