@@ -14,12 +14,14 @@ class StartingPoint:
 
 
 EXERCISE = StartingPoint("exercise", "The exercise: fetch the URLs one after another", '''\
-# The exercise: fetch every page in `urls`, one after another.
-# gilviz gives this script a ready list `urls`: pages of a small test site it serves on
-# this machine (127.0.0.1) while the script runs. Each page answers after a short delay,
-# as a far-away server would. Your task: make run_fetch_url faster with threads, by hand
-# (threading.Thread) or with concurrent.futures.ThreadPoolExecutor. Every thread you
-# start gets its own row, and what it prints is shown under its name.
+# The exercise: fetch every page in `urls`, one by one.
+# `urls` is ready-made: pages of a small test site that
+# gilviz serves on this machine (127.0.0.1) while the
+# script runs; each answers after a short delay, as a
+# far-away server would.
+# Your task: make run_fetch_url faster with threads, by
+# hand (threading.Thread) or with a ThreadPoolExecutor.
+# Each thread you start gets its own row on screen.
 import time
 
 import requests
@@ -43,9 +45,10 @@ run_fetch_url(urls)
 ''')
 
 RACE = StartingPoint("race", "A race: four threads, one counter, no lock", '''\
-# Four threads add 10,000 each to one counter, with no lock.
-# sleep(0) between reading the counter and writing it back invites a switch to another
-# thread at the worst moment. How many of the 40,000 additions survive?
+# Four threads add 10,000 each to one counter, no lock.
+# sleep(0) between reading the counter and writing it
+# back invites a switch to another thread at the worst
+# moment. How many of the 40,000 additions survive?
 import threading
 import time
 
@@ -56,7 +59,7 @@ def increment():
     global counter
     for _ in range(10_000):
         tmp = counter
-        time.sleep(0)  # another thread may run here, between the read and the write
+        time.sleep(0)  # another thread may run here
         counter = tmp + 1
 
 
@@ -70,8 +73,9 @@ print(f"counter = {counter:,} (40,000 expected)")
 ''')
 
 POOL = StartingPoint("pool", "A pool: five tasks on three threads", '''\
-# A ThreadPoolExecutor with three worker threads takes five tasks: the executor decides
-# which worker runs which task. Each worker gets its own row.
+# A ThreadPoolExecutor with three worker threads takes
+# five tasks; the executor decides which worker runs
+# which task. Each worker gets its own row.
 import concurrent.futures
 import threading
 import time
@@ -92,10 +96,12 @@ print("results:", list(results))
 ''')
 
 STOP = StartingPoint("stop", "Stop: a polite thread and a stubborn one", '''\
-# Press Stop (or wait for the time limit). gilviz first raises a flag that code can check
-# with gilviz.stop_requested(); a tenth of a second later it ends the run, whatever the
-# code is doing. The polite thread checks the flag and says goodbye; the stubborn one
-# never looks, and is ended with the process.
+# Press Stop (or wait for the time limit). gilviz first
+# raises a flag that code can check with
+# gilviz.stop_requested(); a tenth of a second later it
+# ends the run, whatever the code is doing. The polite
+# thread checks the flag and says goodbye; the stubborn
+# one never looks, and is ended with the process.
 import threading
 import time
 

@@ -29,6 +29,8 @@ def _format_value(value: Any) -> str:
         return f"{value:,}"
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return f"{len(value)} records"  # drawn by the lesson's own tab
+    if isinstance(value, str) and "\n" in value.strip():
+        return f"… {value.strip().splitlines()[-1]}"  # a traceback: its last line here
     if isinstance(value, list) and len(value) > 16:
         shown = ", ".join(str(v) for v in value[:16])
         return f"[{shown}, … {len(value) - 16} more]"

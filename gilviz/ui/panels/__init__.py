@@ -17,6 +17,7 @@ from gilviz.ui.panels.race_histogram import LostHistogramPanel
 from gilviz.ui.panels.race_replay import ReplayPanel
 from gilviz.ui.panels.speedup_chart import SpeedupChart
 from gilviz.ui.panels.task_gantt import TaskGanttPanel
+from gilviz.ui.panels.your_code import CodePanel, ThreadOutputPanel
 
 __all__ = ["PANELS", "LessonPanel", "panels_for"]
 
@@ -31,6 +32,7 @@ PANELS: dict[str, tuple[type[LessonPanel], ...]] = {
     "gil-io": (SpeedupChart,),
     "gil-release": (SpeedupChart,),
     "fetch": (FetchPanel, FetchTable),
+    "your-code": (CodePanel, ThreadOutputPanel),
 }
 
 
