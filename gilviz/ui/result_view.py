@@ -60,6 +60,9 @@ class ResultView(QTextBrowser):
         elif run.stopped:
             head = (f"<p style='color:{WARN}'><b>Stopped</b> after {run.elapsed_s:.2f} s: "
                     "the numbers below cover only part of the run.</p>")
+        elif run.result.get("status") == "error":  # the code it ran raised (your-code)
+            head = (f"<p style='color:{BAD}'><b>Ended with an error</b> after "
+                    f"{run.elapsed_s:.2f} s</p>")
         else:
             where = PLACES.get(placement, placement)
             head = (f"<p style='color:{GOOD}'><b>Finished</b> in {run.elapsed_s:.2f} s"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -80,8 +81,13 @@ class CodePanel(LessonPanel):
         self.problem.setFont(code_font())
         self.problem.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.problem.setStyleSheet(f"color: {BAD};")
-        self.problem.setMaximumHeight(self.fontMetrics().height() * 8)
         self.problem.hide()
+        self.split = QSplitter(Qt.Orientation.Vertical)  # drag to see more of either
+        self.split.addWidget(self.editor)
+        self.split.addWidget(self.problem)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
 
         top = QHBoxLayout()
         top.addWidget(self.starts, 1)
@@ -92,8 +98,7 @@ class CodePanel(LessonPanel):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.note)
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(self.problem)
+        layout.addWidget(self.split, 1)
 
         saved = self.settings.value(SOURCE_KEY)
         self.editor.setPlainText(str(saved) if saved else EXERCISE.source)
@@ -140,7 +145,12 @@ class CodePanel(LessonPanel):
         self.problem.setPlainText(text.rstrip())
         self.problem.setVisible(bool(text))
         if text:
+            total = sum(self.split.sizes())
+            lines = min(text.count("\n") + 2, 10)
+            wanted = min(total // 3, self.problem.fontMetrics().height() * lines + 10)
+            self.split.setSizes([total - wanted, wanted])
             self.problem.verticalScrollBar().setValue(self.problem.verticalScrollBar().maximum())
+            self.editor.mark_error(self.editor.error_line)  # scrolled into the smaller view
 
     # text in, text out ------------------------------------------------------------
     @Slot()
