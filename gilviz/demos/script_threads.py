@@ -12,6 +12,7 @@ one of the script's threads with the thread's name and the failing line.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import threading
@@ -20,11 +21,12 @@ from dataclasses import asdict, dataclass
 from types import TracebackType
 from typing import Any
 
-from gilviz.core.board import NAME_BYTES
+from gilviz.core.board import MAX_LANES, NAME_BYTES
 from gilviz.core.telemetry import Lane, Probe
-from gilviz.demos.script_output import OutputRouter
+from gilviz.demos.script_output import HOST, OutputRouter
 
 _HOST_FILES: set[str] = {__file__}  # gilviz's frames, left out of the script's tracebacks
+MAX_SCRIPT_LANES = MAX_LANES - 1  # what the shared board holds; later threads get no row
 
 
 def hide_frames_of(filename: str) -> None:
@@ -71,7 +73,8 @@ class ScriptThreads:
         self.main: threading.Thread | None = None
         self._owned: list[threading.Thread] = []
         self._owned_set: set[threading.Thread] = set()
-        self._names: set[str] = set()
+        self._names: set[str] = {HOST}  # a thread the script names "gilviz" gets a #2
+        self.without_lane = 0  # threads past MAX_SCRIPT_LANES: output kept, no row
         self._lock = threading.Lock()
         self._saved_start: Any = None
         self._saved_hook: Any = None
@@ -92,7 +95,9 @@ class ScriptThreads:
 
         threading.Thread.start = start  # type: ignore[method-assign]
         threading.excepthook = self._excepthook
-        return self.enter(self.main)
+        main_lane = self.enter(self.main)
+        assert main_lane is not None  # the first lane always has room
+        return main_lane
 
     def uninstall(self) -> None:
         if self._saved_start is not None:
@@ -117,12 +122,16 @@ class ScriptThreads:
                 run()
             finally:
                 self.output.flush_thread()
-                lane.finish()
+                if lane is not None:
+                    lane.finish()
 
-        thread.run = run_in_lane  # type: ignore[method-assign]
+        # A class that forbids it: the thread runs as it is, without a row.
+        with contextlib.suppress(AttributeError, TypeError):
+            thread.run = run_in_lane  # type: ignore[method-assign]
 
-    def enter(self, thread: threading.Thread) -> Lane:
-        """Called in `thread` itself: its lane, and its output bound to it."""
+    def enter(self, thread: threading.Thread) -> Lane | None:
+        """Called in `thread` itself: its lane (None past the board's room), and its
+        output bound to its name."""
         with self._lock:
             name = base = fit_name(thread.name)
             copy = 2
@@ -130,9 +139,17 @@ class ScriptThreads:
                 name = fit_name(f"{base[:NAME_BYTES - 6]} #{copy}")
                 copy += 1
             self._names.add(name)
+            room = len(self._names) - 1 <= MAX_SCRIPT_LANES
+            if not room:
+                self.without_lane += 1
+        self.output.bind(name)
+        if not room:
+            if self.without_lane == 1:
+                self.probe.record(HOST, f"more than {MAX_SCRIPT_LANES} threads: the next "
+                                        "ones run without a row (their output is kept)")
+            return None
         lane = self.probe.lane(name)
         lane.run()
-        self.output.bind(name)
         return lane
 
     def report(self, error: ScriptError) -> None:

@@ -118,8 +118,11 @@ def summarise(snapshot: Snapshot, status: str, errors: list[dict[str, Any]],
     lanes = [lane for lane in snapshot.lanes if lane.name != GILVIZ]
     printed: dict[str, list[str]] = {lane.name: [] for lane in lanes}
     for event in snapshot.events:
-        if event.thread in printed:
-            printed[event.thread].append(event.text)
+        if event.thread != GILVIZ:  # threads past the board's room print without a lane
+            printed.setdefault(event.thread, []).append(event.text)
+    rows = [_thread_row(lane, printed.pop(lane.name)) for lane in lanes]
+    rows += [{"name": name, "tid": None, "printed": lines, "started_s": None,
+              "ended_s": None} for name, lines in printed.items()]
     first = errors[0] if errors else None
     return {
         "status": status,
@@ -128,7 +131,7 @@ def summarise(snapshot: Snapshot, status: str, errors: list[dict[str, Any]],
         "error_thread": first["thread"] if first else None,
         "errors": errors,
         "elapsed_s": round(elapsed_s, 4),
-        "threads": [_thread_row(lane, printed[lane.name]) for lane in lanes],
+        "threads": rows,
         "most_at_once": _most_at_once(lanes, snapshot.t),
         "output_truncated": _truncated(snapshot.events),
         "lines_not_kept": not_kept,

@@ -21,7 +21,7 @@ from gilviz.core.params import ParamError
 from gilviz.core.placement import IN_PROCESS, ISOLATED
 from gilviz.core.session import RunSession
 from gilviz.core.telemetry import Probe
-from gilviz.demos import REGISTRY
+from gilviz.demos import REGISTRY, script_threads, your_code
 from gilviz.demos.script_host import ScriptHost
 from gilviz.demos.script_output import MAX_LINES
 from gilviz.demos.starting_points import EXERCISE, POOL, RACE, STARTING_POINTS, STOP
@@ -344,3 +344,22 @@ def test_the_result_keeps_the_script_name(tmp_path):
     session = RunSession(LESSON, {"file": str(script), **FAST_SITE}, ISOLATED)
     drive(session)
     assert session.result.result["script"] == str(script.resolve())
+
+
+def test_threads_past_the_board_s_room_keep_their_output(monkeypatch):
+    monkeypatch.setattr(script_threads, "MAX_SCRIPT_LANES", 3)
+    probe = Probe()
+    source = ("import threading\n"
+              "ts = [threading.Thread(target=print, args=(i,), name=f'w{i}') for i in range(5)]\n"
+              "[t.start() for t in ts]; [t.join() for t in ts]\n"
+              "threading.Thread(target=print, args=('me',), name='gilviz').start()\n")
+    outcome = ScriptHost(probe, probe.stop).run(source, "<test>", {}, at_exit=False)
+    snapshot = probe.snapshot()
+    result = your_code.summarise(snapshot, outcome.status, [], outcome.elapsed_s, 0, "<test>")
+    rows = by_name(result)
+    assert [lane.name for lane in snapshot.lanes] == ["MainThread", "w0", "w1"]
+    assert [rows[f"w{i}"]["printed"] for i in range(5)] == [[str(i)] for i in range(5)]
+    assert rows["w4"]["tid"] is None and rows["w0"]["tid"] > 0
+    assert rows["gilviz #2"]["printed"] == ["me"]  # gilviz's own name stays gilviz's
+    assert any("the next ones run without a row" in event.text
+               for event in snapshot.events)

@@ -252,3 +252,16 @@ def test_window_can_be_built_twice_with_the_page_empty(qtbot):
         assert find(win, CodeEditor, "codeEditor").toPlainText() == EXERCISE.source
     finally:
         win.close()
+
+
+def test_closing_the_window_mid_run_ends_code_that_never_stops(qtbot):
+    win = build_window()
+    qtbot.addWidget(win)
+    win.show()
+    open_page(win, scripts.SPIN_IN_A_THREAD)
+    click(qtbot, win, "runButton")
+    qtbot.waitUntil(lambda: len(win.page.lanes.lanes()) >= 2, timeout=20_000)
+    started = time.perf_counter()
+    win.close()  # the suite's guard then checks that no engine process is left
+    assert time.perf_counter() - started < 2.0
+    assert not win.page.controller.is_running()
