@@ -249,8 +249,10 @@ class ThreadOutputPanel(LessonPanel):
 
     def run_started(self, params: dict[str, Any]) -> None:
         self._char_width = max(1, self.tree.fontMetrics().averageCharWidth() // 2)
-        self._widest = 0
-        self.tree.header().resizeSection(0, self.tree.viewport().width())
+        # the column only ever grows; from the view's width less a vertical scroll bar
+        self._widest = (self.tree.viewport().width()
+                        - self.tree.verticalScrollBar().sizeHint().width())
+        self.tree.header().resizeSection(0, self._widest)
         self.tree.clear()
         self._groups.clear()
         self._lines.clear()
@@ -263,10 +265,21 @@ class ThreadOutputPanel(LessonPanel):
                 self._group(lane.name)
         batches: dict[str, list[str]] = {}
         for event in snapshot.events:
-            if event.thread != HOST:
+            if event.thread == HOST:  # gilviz's own word: the site's address, the cut
+                self._note(event.text)
+            else:
                 batches.setdefault(event.thread, []).append(event.text)
         for thread, lines in batches.items():  # one update per thread, not per line
             self._add(thread, lines)
+
+    def _note(self, text: str) -> None:
+        note = QTreeWidgetItem([f"gilviz: {text}"])
+        note.setForeground(0, QBrush(QColor("#777")))
+        font = note.font(0)
+        font.setItalic(True)
+        note.setFont(0, font)
+        self.tree.addTopLevelItem(note)
+        self._widen(note.text(0))
 
     def groups(self) -> dict[str, list[str]]:
         """What is shown: each thread's lines (for tests and exports)."""
@@ -312,12 +325,15 @@ class ThreadOutputPanel(LessonPanel):
         """Long lines scroll sideways rather than being cut short."""
         if len(text) * self._char_width <= self._widest:
             return
-        self._widest = self.tree.fontMetrics().horizontalAdvance(text) + 80
-        self.tree.header().resizeSection(0, self._widest)
+        wanted = self.tree.fontMetrics().horizontalAdvance(text) + 80
+        if wanted > self._widest:
+            self._widest = wanted
+            self.tree.header().resizeSection(0, wanted)
 
     def _label(self, name: str) -> None:
         group = self._groups[name]
         count = self._lines[name]
         group.setText(0, f"{name}  ·  {count:,} line{'s' if count != 1 else ''}")
+        self._widen(group.text(0))
         if name in self._colours:
             group.setForeground(0, QBrush(QColor(self._colours[name])))
