@@ -16,7 +16,7 @@ from gilviz.core.engine import FROZEN_ENGINE_FLAG
 if TYPE_CHECKING:
     from gilviz.ui.main_window import MainWindow
 
-CLI_COMMANDS = {"list", "run", "-h", "--help"}
+CLI_COMMANDS = {"list", "run", "interpreters", "-h", "--help"}
 DESKTOP_OPTIONS = {"--install-desktop", "--uninstall-desktop"}
 
 
@@ -31,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gilviz.engine.child import main as engine_main
 
         return engine_main()
+    if args[:1] == ["--gilviz-kernel-sampler"]:  # a bundle's sampler (core.kernel_states)
+        from gilviz.core.kernel_sampler import main as sampler_main
+
+        return sampler_main(args[1:])
     if args and args[0] in CLI_COMMANDS:
         from gilviz.cli import main as cli_main
 

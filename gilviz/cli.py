@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run in a child Python process (default for CPU-heavy lessons)")
     where.add_argument("--in-process", dest="placement", action="store_const",
                        const=IN_PROCESS, help="run in this process")
+
+    interpreters = commands.add_parser(
+        "interpreters", help="list the Pythons found here and whether each can run the lessons")
+    interpreters.add_argument("--json", action="store_true", help="print a JSON array")
     return parser
 
 
@@ -71,6 +75,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
                 return _list(args.json, out)
             except BrokenPipeError:
                 return EXIT_OK
+        if args.command == "interpreters":
+            return _interpreters(args.json, out)
         lesson = REGISTRY.get(args.demo)
         params = parse_assignments(lesson.params, args.assignments)
         placement = args.placement or default_placement(lesson)
@@ -93,6 +99,26 @@ def _list(as_json: bool, out: TextIO) -> int:
         print(chapter, file=out)
         for lesson in lessons:
             print(f"  {lesson.id:<18} {lesson.title}", file=out)
+    return EXIT_OK
+
+
+def _interpreters(as_json: bool, out: TextIO) -> int:
+    """The Pythons on this machine (the running one first), usable or with their problem."""
+    from gilviz.core.interpreters import find_interpreters
+
+    found = find_interpreters()
+    if as_json:
+        json.dump([interp.to_json() for interp in found], out)
+        out.write("\n")
+        return EXIT_OK
+    print(f"{'VERSION':<9} {'BUILD':<14} {'USABLE':<6} PATH (where found)", file=out)
+    for interp in found:
+        build = "" if not interp.version else "with GIL" if not interp.free_threaded else \
+            "free-threaded" if not interp.gil_enabled else "ft, GIL on"
+        usable = "yes" if interp.usable else "no"
+        why = "" if interp.usable else f": {interp.problem}"
+        print(f"{interp.version or '?':<9} {build:<14} {usable:<6} {interp.path} "
+              f"({interp.found}){why}", file=out)
     return EXIT_OK
 
 

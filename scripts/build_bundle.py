@@ -69,6 +69,7 @@ def pyinstaller_args(dist: Path, work: Path) -> list[str]:
         "--paths", str(ROOT),
         # The engine child is started by name (main.py --gilviz-engine), never imported.
         "--hidden-import", "gilviz.engine.child",
+        "--hidden-import", "gilviz.core.kernel_sampler",
         "--log-level", "WARN",
     ]
     if windowed:

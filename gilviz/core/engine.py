@@ -22,12 +22,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
 from gilviz.core.board import Board
 from gilviz.core.frames import read_frame, write_frame
+from gilviz.core.interpreter_probe import GILVIZ_PARENT, Interpreter
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import LogEvent, Snapshot
 
@@ -35,25 +36,39 @@ ENGINE_MODULE = "gilviz.engine"
 FROZEN_ENGINE_FLAG = "--gilviz-engine"  # a frozen bundle has no -m: app.main dispatches
 
 
+# Variables that point an interpreter at another one's files: never passed to a foreign one.
+_FOREIGN = ("PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONEXECUTABLE", "VIRTUAL_ENV",
+            "PYTHONUSERBASE", "__PYVENV_LAUNCHER__")
+
+
 @dataclass(frozen=True)
 class EngineCommand:
-    """How to start an engine: the interpreter and what its environment needs."""
+    """How to start a Python that hosts gilviz: the interpreter, the environment it needs
+    on top of this one's, and what is known about it (engine_python prepares these)."""
 
     python: str = sys.executable
-    env: dict[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict)
+    interpreter: Interpreter | None = None
 
-    def argv(self) -> list[str]:
+    def argv(self, *args: str) -> list[str]:
+        return [self.python, *args]
+
+    def engine_argv(self) -> list[str]:
         if getattr(sys, "frozen", False) and self.python == sys.executable:
             return [self.python, FROZEN_ENGINE_FLAG]
-        return [self.python, "-m", ENGINE_MODULE]
+        return self.argv("-m", ENGINE_MODULE)
 
-    def environment(self) -> dict[str, str]:
-        env = dict(os.environ)
+    def environ(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The child's environment: `base` (os.environ), without another Python's
+        variables when the child is another interpreter, plus gilviz's location and ours."""
+        base = os.environ if base is None else base
+        foreign = os.path.realpath(self.python) != os.path.realpath(sys.executable)
+        env = {k: v for k, v in base.items() if not (foreign and k in _FOREIGN)}
         if not getattr(sys, "frozen", False):
             # The child finds gilviz where this process found it, even when gilviz runs
             # from a checkout that is not installed and the working folder is elsewhere.
-            root = str(Path(__file__).resolve().parents[2])
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [GILVIZ_PARENT,
+                                                              env.get("PYTHONPATH")]))
         env.update(self.env)
         env["PYTHONUNBUFFERED"] = "1"
         return env
@@ -82,6 +97,10 @@ class EngineRun:
     def pid(self) -> int | None:
         return self.process.pid if self.process is not None else None
 
+    def origin_ns(self) -> int:
+        board = self._live_board
+        return board.origin_ns() if board is not None else 0
+
     @property
     def exitcode(self) -> int | None:
         return self.process.poll() if self.process is not None else None
@@ -91,8 +110,8 @@ class EngineRun:
         self.board = Board.shared()
         try:
             self.process = subprocess.Popen(
-                self.command.argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                env=self.command.environment(), close_fds=True,
+                self.command.engine_argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                env=self.command.environ(), close_fds=True,
                 process_group=0,  # kill() reaches the processes the lesson starts, too
             )
         except OSError:

@@ -29,6 +29,11 @@ class Run(Protocol):
         """The process the lesson's threads run in (None before an engine starts)."""
         ...
 
+    def origin_ns(self) -> int:
+        """The run's time zero on CLOCK_MONOTONIC (0 until known): puts the kernel
+        sampler's timestamps on the run's timeline."""
+        ...
+
     def start(self) -> None: ...
     def stop(self) -> None: ...
     def kill(self) -> None:
@@ -56,6 +61,9 @@ class ProbeRun:
     @property
     def pid(self) -> int | None:
         return os.getpid()
+
+    def origin_ns(self) -> int:
+        return self.probe.origin_ns
 
     def stop(self) -> None:
         self.probe.stop.set()

@@ -11,14 +11,16 @@ drivers get that from poll(), and the result is then written from what was recei
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from typing import Any
 
 from gilviz.core.engine import EngineCommand
+from gilviz.core.kernel_states import KernelStates, gil_of
 from gilviz.core.lesson import STOPPED, TIMEOUT, Lesson
 from gilviz.core.params import resolve
-from gilviz.core.placement import RunFactory
+from gilviz.core.placement import ISOLATED, RunFactory
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import LaneSnapshot, LogEvent, Snapshot
 from gilviz.core.timeline import TimelineRecorder
@@ -29,8 +31,9 @@ STOP_GRACE_S = 0.1  # how long code that may ignore Stop gets before its engine 
 class RunSession:
     def __init__(self, lesson: Lesson, params: dict[str, Any], placement: str,
                  factory: RunFactory | None = None,
-                 engine: EngineCommand | None = None) -> None:
-        """Raises ParamError for settings the placement cannot run."""
+                 engine: EngineCommand | None = None, measure_states: bool = True) -> None:
+        """Raises ParamError for settings the placement cannot run. With measure_states
+        (and where the OS allows), a kernel sampler watches the run's threads."""
         self.lesson = lesson
         self.params = resolve(lesson.params, params)
         self.placement = placement
@@ -39,6 +42,9 @@ class RunSession:
         self.recorder = TimelineRecorder(self.run.read_marks)
         self.events: list[LogEvent] = []
         self.result: RunResult | None = None
+        self.measure_states = measure_states
+        self.kernel: KernelStates | None = None
+        self.sampler_cost: dict[str, Any] = {}  # the sampler's own CPU time, rate...
         self.stop_reason: str | None = None  # STOPPED or TIMEOUT, once asked to stop
         self.forced = False  # the run was ended by force: its result is written here
         self.time_limit = lesson.time_limit(self.params) if lesson.time_limit else None
@@ -53,6 +59,19 @@ class RunSession:
         self.run.start()
         self._started = True
         self._started_at = time.monotonic()
+        if self.measure_states:
+            self._start_kernel()
+
+    def _start_kernel(self) -> None:
+        """Thread states measured by the kernel: a sampler process reads the threads of
+        the process the lesson runs in (this one, or the engine child)."""
+        pid = self.run.pid
+        if pid is None:
+            return
+        engine = self.engine if self.placement == ISOLATED else None
+        gil = gil_of(engine.python, engine.environ()) if engine is not None else gil_of()
+        self.kernel = KernelStates.start(pid, self.run.origin_ns, gil=gil)
+        self.recorder.kernel = self.kernel
 
     @property
     def finished(self) -> bool:
@@ -63,16 +82,31 @@ class RunSession:
         self._enforce()
         ended = self.run.done()  # asked first, so the snapshot includes the very end
         snapshot = self.run.snapshot(events_from=len(self.events))
+        self._received(snapshot)
+        if ended and self.result is None:
+            self._conclude(snapshot)
+        else:
+            self.recorder.update(snapshot)
+        return snapshot
+
+    def _conclude(self, snapshot: Snapshot) -> None:
+        """The run has ended: last marks and kernel records, then the result, which gains
+        each lesson thread's measured (or inferred) states."""
+        self.sampler_cost = self.recorder.finish(snapshot)
+        result = self._final_result()
+        if result is not None and result.error is None:
+            states = self.recorder.thread_states()
+            result = dataclasses.replace(result, result={**result.result,
+                                                         "thread_states": states})
+        self.result = result
+
+    def _received(self, snapshot: Snapshot) -> None:
         self.events.extend(snapshot.events)
-        self.recorder.update(snapshot)
         self._t = max(self._t, snapshot.t)
         if snapshot.lanes:  # an engine that is gone shows none: keep the last it showed
             self._lanes = snapshot.lanes
         if snapshot.values:
             self._values = snapshot.values
-        if ended and self.result is None:
-            self.result = self._final_result()
-        return snapshot
 
     def stop(self) -> None:
         self._ask_to_stop(STOPPED)
@@ -126,11 +160,20 @@ class RunSession:
             timeout_s = min(timeout_s, STOP_GRACE_S)
         if self.result is None and self.stop_reason is None:
             self.stop_reason = STOPPED
+        if self.result is None and self.run.done():
+            self._conclude(self._last_snapshot())
         ended = self.run.close(timeout_s)
         if self.result is None and self.run.done():
             self.forced = self.forced or not ended
-            self.result = self._final_result()
+            self._conclude(self._last_snapshot())
+        if self.kernel is not None:
+            self.kernel.stop()  # idempotent; a run closed early leaves no sampler behind
         return ended
+
+    def _last_snapshot(self) -> Snapshot:
+        snapshot = self.run.snapshot(events_from=len(self.events))
+        self._received(snapshot)
+        return snapshot
 
     def chrome_trace(self, **meta: Any) -> dict[str, Any]:
         info: dict[str, Any] = {"demo": self.lesson.id, "params": self.params,

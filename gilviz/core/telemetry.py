@@ -41,26 +41,51 @@ class LaneSnapshot:
     ended_s: float | None
     touched_s: float = 0.0  # when the thread last counted progress
     marks: int = 0  # how many timeline marks the lane has written so far
-    tid: int = 0  # the OS's id of the thread (threading.get_native_id), as /proc names it
+    tid: int = 0  # the OS thread id (threading.get_native_id()), for the kernel's view
+    cpu0_ns: int = 0  # the thread's CPU time when the lane started (kernel counters)
+    wait0_ns: int = 0  # its time runnable but waiting for a core, when the lane started
 
 
 # A lane's numbers live in a small int64 array (its "cells"), so the same Lane code can
 # write into private memory or into memory shared with another process.
-COUNT, TOTAL, STATE, STARTED_NS, ENDED_NS, IDENT, TOUCHED_NS, MARKS, TID = range(9)
-CELLS = 9
+COUNT, TOTAL, STATE, STARTED_NS, ENDED_NS, IDENT, TOUCHED_NS, MARKS, TID, CPU0_NS, WAIT0_NS = (
+    range(11))
+CELLS = 11
 STATE_CODES = {state: code for code, state in enumerate(State)}
 STATES_BY_CODE = tuple(State)
 NOT_YET = -1
 
 
-# Timeline marks: each lane keeps a ring of int64 marks, (time_ns << 3) | code, where
-# code 0 means "advanced" (progress was counted) and 1 + state code means "entered that
-# state". A reader copies new marks ~30 times a second; progress marks are rate-limited
-# so the ring never laps a reader that keeps up.
+# Timeline marks: each lane keeps a ring of int64 marks, (time_ns << 6) | (why << 3) | code,
+# where code 0 means "advanced" (progress was counted) and 1 + state code means "entered
+# that state"; `why` says what a blocked thread waits for (an index into WHY). A reader
+# copies new marks ~30 times a second; progress marks are rate-limited so the ring never
+# laps a reader that keeps up.
 RING = 4096
 RING_MASK = RING - 1
 MARK_ADVANCED = 0
 MARK_EVERY_NS = 200_000
+MARK_SHIFT = 6
+# What a blocked span waits for, as the thread declares it: lane.blocked("join").
+WHY = ("", "sleep", "I/O", "lock", "join", "event", "result")
+WHY_CODES = {why: code for code, why in enumerate(WHY)}
+
+
+def decode_mark(mark: int) -> tuple[int, int, int]:
+    """(time_ns, code, why) of one timeline mark."""
+    return mark >> MARK_SHIFT, mark & 7, (mark >> 3) & 7
+
+
+def thread_clock() -> tuple[int, int]:
+    """The calling thread's kernel counters: (ns on a CPU, ns runnable but waiting for
+    one). Lanes note them at start, so a sampler that first sees the thread later still
+    gets exact totals from the lane's start. Where /proc has no schedstat: (CPU time, 0)."""
+    try:
+        with open("/proc/thread-self/schedstat", "rb") as file:
+            run_ns, wait_ns, _ = file.read().split()
+        return int(run_ns), int(wait_ns)
+    except (OSError, ValueError):
+        return time.thread_time_ns(), 0
 
 
 def new_cells() -> array:
@@ -89,6 +114,8 @@ def lane_snapshot(name: str, cells: Sequence[int]) -> LaneSnapshot:
         touched_s=cells[TOUCHED_NS] / 1e9,
         marks=cells[MARKS],
         tid=cells[TID],
+        cpu0_ns=cells[CPU0_NS],
+        wait0_ns=cells[WAIT0_NS],
     )
 
 
@@ -129,9 +156,8 @@ class Lane:
         self._ring = ring
         self._last_mark = 0
         self.name = name
+        self._on_thread(ident)
         now = probe.now_ns()
-        cells[IDENT] = ident
-        cells[TID] = threading.get_native_id()
         cells[STARTED_NS] = now
         cells[TOUCHED_NS] = now
         cells[ENDED_NS] = NOT_YET
@@ -173,10 +199,17 @@ class Lane:
         ended = self._cells[ENDED_NS]
         return None if ended == NOT_YET else ended / 1e9
 
-    def _mark(self, code: int, now_ns: int) -> None:
+    def _on_thread(self, ident: int) -> None:
+        """Note which thread the lane now belongs to: Python's id and the kernel's."""
+        cells = self._cells
+        cells[IDENT] = ident
+        cells[CPU0_NS], cells[WAIT0_NS] = thread_clock()
+        cells[TID] = threading.get_native_id()
+
+    def _mark(self, code: int, now_ns: int, why: int = 0) -> None:
         cells = self._cells
         index = cells[MARKS]
-        self._ring[index & RING_MASK] = (now_ns << 3) | code
+        self._ring[index & RING_MASK] = (now_ns << MARK_SHIFT) | (why << 3) | code
         cells[MARKS] = index + 1
 
     def _advanced(self, now_ns: int) -> None:
@@ -185,10 +218,10 @@ class Lane:
             self._last_mark = now_ns
             self._mark(MARK_ADVANCED, now_ns)
 
-    def _enter(self, state: State) -> None:
+    def _enter(self, state: State, why: str = "") -> None:
         now = self._probe.now_ns()
         self._cells[STATE] = STATE_CODES[state]
-        self._mark(1 + STATE_CODES[state], now)
+        self._mark(1 + STATE_CODES[state], now, WHY_CODES.get(why, 0))
         self.transitions.append((now / 1e9, state))
 
     def steps(self, n: int) -> Iterator[int]:
@@ -232,14 +265,15 @@ class Lane:
 
     def sleep(self, seconds: float) -> bool:
         """time.sleep, shown as blocked, cut short by Stop. False when stopped."""
-        with self.blocked():
+        with self.blocked("sleep"):
             return not self._probe.stop.wait(seconds)
 
     @contextmanager
-    def blocked(self) -> Iterator[None]:
-        """Marks a wait the thread does not spend running Python (join, lock, I/O)."""
+    def blocked(self, why: str = "") -> Iterator[None]:
+        """Marks a wait the thread does not spend running Python; `why` names it for the
+        timeline and the kernel's states: one of WHY ("join", "lock", "I/O", ...)."""
         previous = self.state
-        self._enter(State.BLOCKED)
+        self._enter(State.BLOCKED, why)
         try:
             yield
         finally:
@@ -257,9 +291,8 @@ class Lane:
     def restart(self, ident: int) -> None:
         """Hand this finished lane to a new thread (the same worker in a later trial)."""
         cells = self._cells
+        self._on_thread(ident)
         now = self._probe.now_ns()
-        cells[IDENT] = ident
-        cells[TID] = threading.get_native_id()
         cells[COUNT] = 0
         cells[TOTAL] = 0
         cells[STARTED_NS] = now
@@ -287,7 +320,7 @@ class SilentLane(Lane):
     def say(self, text: str) -> None:
         pass
 
-    def _enter(self, state: State) -> None:
+    def _enter(self, state: State, why: str = "") -> None:
         pass
 
 
@@ -315,6 +348,12 @@ class Probe:
 
     def now_ns(self) -> int:
         return time.perf_counter_ns() - self._t0_ns
+
+    @property
+    def origin_ns(self) -> int:
+        """The run's time zero on CLOCK_MONOTONIC (time.monotonic_ns() on Linux): lets
+        another process's timestamps be put on this run's timeline."""
+        return self._t0_ns
 
     def lane(self, name: str | None = None, *, reuse: bool = False) -> Lane:
         """The calling thread's lane, created on first use and named after the thread.

@@ -105,7 +105,7 @@ def watch_child(probe: Probe, daemon: bool, params: dict[str, Any],
     report: dict[str, Any] = {"worker_lines": 0, "main_end_s": None, "finished": False,
                               "killed": False}
     reports[daemon] = report
-    with me.blocked():  # waiting for the child's next line
+    with me.blocked("I/O"):  # waiting for the child's next line
         while True:
             try:
                 line = lines.get(timeout=POLL_S)
@@ -149,7 +149,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     main.say("each child is a new Python interpreter running the same short script")
     for watcher in watchers:
         watcher.start()
-    with main.blocked():
+    with main.blocked("join"):
         for watcher in watchers:
             watcher.join()
     main.finish()

@@ -57,7 +57,7 @@ def worker(probe: Probe, event: threading.Event, timeout: float | None, count: i
     me = probe.lane()
     board[index] = {"worker": me.name, "state": "waiting", "since": probe.now()}
     me.say("waiting for the event to be set")
-    with me.blocked():  # asleep in event.wait(): it takes no CPU and no GIL
+    with me.blocked("event"):  # asleep in event.wait(): it takes no CPU and no GIL
         is_set = event.wait(timeout)  # timeout None: as long as it takes
     now = probe.now()
     if probe.stop.is_set():
@@ -113,7 +113,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     for thread in threads:
         thread.start()
     main.say("main does its own setup; the workers wait")
-    with main.blocked():
+    with main.blocked("event"):
         how = wait_for_trigger(probe, params, presses)
     if how is None:
         event.set()  # Stop: wake the waiters so they see it and leave
@@ -124,7 +124,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
         setting.update(set_at=probe.now(), by=how)
         event.set()  # every thread waiting in event.wait() wakes up
         setting["set"] = True
-    with main.blocked():
+    with main.blocked("join"):
         for thread in threads:
             thread.join()
     main.say("Main thread finished.")

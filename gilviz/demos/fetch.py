@@ -223,7 +223,7 @@ class Recorder:
                                "status": None, "bytes": 0, "seconds": None, "error": None,
                                "start": self.probe.now(), "end": None}
         self.rows.append(row)
-        with lane.blocked():
+        with lane.blocked("I/O"):
             outcome = fetch_url(session, url, timeout_s)
         row.update(outcome, end=self.probe.now())
         lane.tick()
@@ -246,7 +246,7 @@ class Recorder:
     def wait_for(self, futures: list[Future]) -> None:
         """Wait for the futures as the main thread, looking at Stop every 50 ms."""
         pending = set(futures)
-        with self.probe.lane(MAIN).blocked():
+        with self.probe.lane(MAIN).blocked("result"):
             while pending and not self.stopped():
                 _, pending = wait(pending, WAIT_STEP_S)
         for future in futures:
@@ -339,7 +339,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
             if strategy == SEQUENTIAL:
                 fetch_sequentially(valid, timeout_s, record)
             elif strategy == THREADS:
-                with main.blocked():
+                with main.blocked("result"):
                     fetch_with_threads(valid, timeout_s, record)
             else:
                 fetch_with_pool(valid, timeout_s, params["workers"], record)

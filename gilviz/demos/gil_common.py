@@ -72,7 +72,7 @@ def time_threaded(probe: Probe, worker: Worker, total: int, parts: int, label: s
     started = time.perf_counter()
     for thread in threads:
         thread.start()
-    with main.blocked():
+    with main.blocked("join"):
         for thread in threads:
             thread.join()
     return time.perf_counter() - started

@@ -64,7 +64,7 @@ def increment_whole(probe: Probe, iterations: int) -> None:
     global counter
     me = probe.lane(reuse=True)
     me.say("waiting for the lock")
-    with me.blocked():  # shown as blocked while another thread holds it
+    with me.blocked("lock"):  # shown as blocked while another thread holds it
         counter_lock.acquire()
     me.say("acquired the lock")
     try:
@@ -102,7 +102,7 @@ def count_with(probe: Probe, work: Callable[[Probe, int], None], threads: int,
             for i in range(threads)]
     for thread in pool:
         thread.start()
-    with probe.lane(MAIN).blocked():
+    with probe.lane(MAIN).blocked("join"):
         for thread in pool:
             thread.join()
     return counter

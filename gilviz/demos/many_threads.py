@@ -51,10 +51,10 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
         threads.append(thread)
         thread.start()
         if params["variant"] == ONE_BY_ONE:
-            with main.blocked():
+            with main.blocked("join"):
                 thread.join()  # waiting here makes the threads run one after another
 
-    with main.blocked():
+    with main.blocked("join"):
         for thread in threads:
             thread.join()  # wait for all of them to finish
     main.say("Hello from the main thread!")

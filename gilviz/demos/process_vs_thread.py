@@ -309,7 +309,7 @@ def time_pool(kind: str, workers: int, task: Callable[..., Any], size: Any, task
         others = set(multiprocessing.active_children())
         pool = make_pool(kind, workers, probe, board, phase.names)
         try:
-            with main.blocked():
+            with main.blocked("result"):
                 warm_up = [pool.submit(ready_check, workers) for _ in range(workers)]
                 processes = [p for p in multiprocessing.active_children() if p not in others]
                 if wait_for_all(warm_up, probe, board):

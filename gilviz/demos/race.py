@@ -86,7 +86,7 @@ def race_once(probe: Probe, work: Callable[..., None], threads: int, iterations:
                              name=f"Thread-{i + 1}") for i in range(threads)]
     for thread in pool:
         thread.start()
-    with probe.lane(MAIN).blocked():
+    with probe.lane(MAIN).blocked("join"):
         for thread in pool:
             thread.join()
     return counter

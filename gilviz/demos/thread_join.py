@@ -26,7 +26,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
         name="Thread-1",
     )
     thread.start()
-    with main.blocked():
+    with main.blocked("join"):
         thread.join()  # main waits here until the worker has finished
     main.say("Hello from the main thread!")
     main.finish()

@@ -81,7 +81,7 @@ def collect_in_order(executor: ThreadPoolExecutor, work: Any, numbers: list[int]
                      ) -> None:
     """executor.map: results come back in submission order, whoever finishes first."""
     main = probe.lane(MAIN)
-    with main.blocked():  # main waits for each result in turn
+    with main.blocked("result"):  # main waits for each result in turn
         for n, square in zip(numbers, executor.map(work, numbers, seconds), strict=True):
             if probe.stop.is_set():
                 break
@@ -97,7 +97,7 @@ def collect_as_completed(executor: ThreadPoolExecutor, work: Any, numbers: list[
     futures: dict[Future[int | None], int] = {
         executor.submit(work, n, s): n for n, s in zip(numbers, seconds, strict=True)
     }
-    with main.blocked():
+    with main.blocked("result"):
         for future in as_completed(futures):
             if probe.stop.is_set():
                 break

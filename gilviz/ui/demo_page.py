@@ -126,6 +126,7 @@ class DemoPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.cores = CpuCoresView()
+        self.cores.set_lesson_source(self._lesson_cpu_s)
         cores_box = QGroupBox("CPU cores")
         QVBoxLayout(cores_box).addWidget(self.cores)
         left_layout.addWidget(settings)
@@ -282,12 +283,22 @@ class DemoPage(QWidget):
         self.cores.stop()
         return self.controller.shutdown()
 
+    def _lesson_cpu_s(self) -> float | None:
+        """The running lesson's threads' CPU seconds, as the kernel measured them."""
+        session = self.controller.session
+        kernel = session.kernel if session is not None else None
+        return kernel.cpu_s() if kernel is not None else None
+
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         if self.lesson is None or self.controller.lesson_id != self.lesson.id:
             return  # the tail of a run of a lesson the user has since left
         rows_before = len(self.lanes.lanes())
-        self.lanes.show_snapshot(snapshot)
+        recorder = self.recorder
+        if recorder is not None:
+            self.lanes.show_snapshot(snapshot, recorder.current_kinds(), recorder.gil)
+        else:
+            self.lanes.show_snapshot(snapshot)
         if len(snapshot.lanes) != rows_before:
             self._fit_lanes()
         self.log.append_events(snapshot.events)

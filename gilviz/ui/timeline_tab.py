@@ -18,28 +18,64 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gilviz.core.timeline import LEGEND, Kind, TimelineRecorder
-from gilviz.ui.timeline_view import KIND_COLOURS, TimelineView
+from gilviz.core.timeline import Kind, LaneStats, TimelineRecorder, legend
+from gilviz.ui.timeline_view import KIND_COLOURS, KIND_NAMES, STRIPE_COLOURS, TimelineView
 
 VIEW_REFRESH_S = 0.1  # the timeline redraws at most 10 times a second while running
 STATS_REFRESH_S = 0.5
-STATS_COLUMNS = ("Thread", "Run", "Wait", "Block", "Turns")
-STATS_TIPS = ("", "Share of its time the thread advanced (ran)",
-              "Share of its time it was at work but not advancing: waiting for the GIL",
-              "Share of its time in a recorded sleep, join, lock or I/O wait",
-              "How many times it got going again after waiting for the GIL")
-KINDS_SHOWN = (Kind.RUNNING, Kind.WAITING, Kind.BLOCKED, Kind.IDLE, Kind.DONE)
+STATS_COLUMNS = ("Thread", "CPU", "Running", "Core wait", "GIL wait", "Blocked", "Turns")
+STATS_TIPS = ("", "Seconds the thread spent on a CPU core (kernel-measured where the "
+              "legend says so; otherwise the time it was seen advancing)",
+              "Share (and seconds) of its time on a CPU core",
+              "Share of its time runnable while no core was free (measured only)",
+              "Share of its time at its work but waiting for the GIL",
+              "Share of its time in a sleep, join, lock, event or I/O wait",
+              "How many times it got the GIL back after waiting for it")
+STATS_KINDS = (Kind.RUNNING, Kind.CPU_WAIT, Kind.WAITING, Kind.BLOCKED)
+INFERRED_KINDS = (Kind.RUNNING, Kind.WAITING, Kind.BLOCKED, Kind.IDLE, Kind.DONE)
+MEASURED_KINDS = (Kind.RUNNING, Kind.CPU_WAIT, Kind.WAITING, Kind.BLOCKED, Kind.IDLE,
+                  Kind.DONE)
 
 
-def legend_html() -> str:
-    """One line of coloured keys; how each is inferred is in the tooltip."""
-    return "&nbsp;&nbsp;".join(
-        f"<span style='background:{KIND_COLOURS[kind]}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
-        f"&nbsp;{LEGEND[kind].partition(':')[0]}" for kind in KINDS_SHOWN)
+def _swatch(kind: Kind) -> str:
+    stripe = STRIPE_COLOURS.get(kind)
+    if stripe is None:
+        return f"<span style='background:{KIND_COLOURS[kind]}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
+    return "".join(f"<span style='background:{colour}'>&nbsp;</span>"
+                   for colour in (KIND_COLOURS[kind], stripe) * 2)
 
 
-def legend_tooltip() -> str:
-    return "How each colour is inferred:\n" + "\n".join(LEGEND[kind] for kind in KINDS_SHOWN)
+def _name(kind: Kind, gil: bool) -> str:
+    return "waiting (lock or other)" if kind is Kind.WAITING and not gil else KIND_NAMES[kind]
+
+
+def legend_html(measured: bool = False, gil: bool = True) -> str:
+    """One line of coloured keys, and whether the kernel measured them; the tooltip says
+    how each is known."""
+    kinds = MEASURED_KINDS if measured else INFERRED_KINDS
+    keys = "&nbsp;&nbsp;".join(f"{_swatch(kind)}&nbsp;{_name(kind, gil)}" for kind in kinds)
+    how = ("<b>measured</b> by the kernel (which lock a sleeper waits for: inferred)"
+           if measured else "<b>inferred</b> from the threads' progress")
+    return f"{keys}&nbsp;&nbsp;· {how}"
+
+
+def legend_tooltip(measured: bool = False, gil: bool = True) -> str:
+    kinds = MEASURED_KINDS if measured else INFERRED_KINDS
+    head = ("Measured by the kernel (Linux /proc), sampled from a separate process:"
+            if measured else "Inferred from each thread's own progress marks "
+            "(the kernel's counters are not available here):")
+    return head + "\n" + "\n".join(legend(kind, measured, gil) for kind in kinds)
+
+
+def stats_cells(lane: LaneStats) -> tuple[str, ...]:
+    """A row of the stats table: CPU seconds, then share and seconds of each state."""
+    seconds = {Kind.RUNNING: lane.running_s, Kind.CPU_WAIT: lane.cpu_wait_s,
+               Kind.WAITING: lane.waiting_s, Kind.BLOCKED: lane.blocked_s}
+    shares = tuple(
+        "n/a" if kind is Kind.CPU_WAIT and not lane.measured
+        else f"{lane.share(kind):.0%} · {seconds[kind]:.2f} s" for kind in STATS_KINDS)
+    cpu = f"{lane.running_s:.3f} s" if lane.measured else f"≈{lane.running_s:.3f} s"
+    return (lane.name, cpu, *shares, f"{lane.switches:,}")
 
 
 class TimelineTab(QWidget):
@@ -49,9 +85,11 @@ class TimelineTab(QWidget):
         self.summary = QLabel("Run a lesson to record each thread's timeline.")
         self.summary.setObjectName("timelineSummary")
         self.summary.setWordWrap(True)
-        legend = QLabel(legend_html())
+        self.legend = legend = QLabel(legend_html())
         legend.setObjectName("timelineLegend")
+        legend.setWordWrap(True)
         legend.setToolTip(legend_tooltip())
+        self._legend_for: tuple[bool, bool] = (False, True)
         self.stats = QTableWidget(0, len(STATS_COLUMNS))
         self.stats.setObjectName("timelineStats")
         self.stats.setMinimumHeight(50)
@@ -62,7 +100,7 @@ class TimelineTab(QWidget):
         self.stats.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.stats.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
 
         buttons = QHBoxLayout()
         for text, tip, slot in (
@@ -112,22 +150,33 @@ class TimelineTab(QWidget):
         now = time.monotonic()
         if final or now - self._drawn_at >= VIEW_REFRESH_S:
             self._drawn_at = now
+            self._show_legend(any(recorder.measured(i) for i in range(len(recorder.lanes))),
+                              recorder.gil)
             self.view.show_spans(recorder.spans(), recorder.now_s)
         if final or now - self._stats_at >= STATS_REFRESH_S:
             self._stats_at = now
             self._show_stats(recorder)
 
+    def _show_legend(self, measured: bool, gil: bool) -> None:
+        if (measured, gil) != self._legend_for:
+            self._legend_for = (measured, gil)
+            self.legend.setText(legend_html(measured, gil))
+            self.legend.setToolTip(legend_tooltip(measured, gil))
+            self.view.gil = gil
+
     def _show_stats(self, recorder: TimelineRecorder) -> None:
         stats = recorder.stats()
         self.stats.setRowCount(len(stats))
         for row, lane in enumerate(stats):
-            cells = (lane.name, f"{lane.share(Kind.RUNNING):.0%}",
-                     f"{lane.share(Kind.WAITING):.0%}", f"{lane.share(Kind.BLOCKED):.0%}",
-                     f"{lane.switches:,}")
-            for column, text in enumerate(cells):
+            for column, text in enumerate(stats_cells(lane)):
                 self.stats.setItem(row, column, QTableWidgetItem(text))
         lost = sum(lane.lost_marks for lane in recorder.lanes)
         note = f" ({lost:,} marks arrived too fast to keep)" if lost else ""
+        used = ""
+        measured = [lane for lane in stats if lane.measured]
+        if measured and recorder.now_s > 0:
+            cores = sum(lane.running_s for lane in measured) / recorder.now_s
+            used = f" On average the lesson's threads kept {cores:.2f} cores busy."
         self.summary.setText(
             f"Some thread was running {recorder.running_fraction():.0%} of the "
-            f"{recorder.now_s:.2f} s.{note}")
+            f"{recorder.now_s:.2f} s.{used}{note}")

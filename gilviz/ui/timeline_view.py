@@ -3,6 +3,9 @@
 Spans are rasterised with numpy into one pixel column per time bucket (the most telling
 kind wins a bucket), then drawn as a single scaled image: the cost depends on the size
 of the widget, not on how many spans a long 64-thread run produced.
+
+"Waiting for a core" is told apart twice, for colour-blind eyes too: a blue that no other
+kind is near, and stripes (every other few pixel columns lighter).
 """
 
 from __future__ import annotations
@@ -32,10 +35,17 @@ KIND_COLOURS = {
     Kind.BLOCKED: "#ef8f00",
     Kind.IDLE: "#cfd8dc",
     Kind.DONE: "#e3ecf7",
+    Kind.CPU_WAIT: "#0072b2",  # Okabe-Ito blue: apart from green, red and orange alike
 }
+STRIPE_COLOURS = {Kind.CPU_WAIT: "#7fb8e0"}  # the second cue: lighter stripes
+STRIPE_PX = 3
+KIND_NAMES = {Kind.RUNNING: "running", Kind.WAITING: "waiting for the GIL",
+              Kind.BLOCKED: "blocked", Kind.IDLE: "idle", Kind.DONE: "done",
+              Kind.CPU_WAIT: "waiting for a core"}
 # Painted first to last, so a bucket holding several kinds shows the last one.
-PAINT_ORDER = (Kind.DONE, Kind.IDLE, Kind.BLOCKED, Kind.WAITING, Kind.RUNNING)
+PAINT_ORDER = (Kind.DONE, Kind.IDLE, Kind.BLOCKED, Kind.CPU_WAIT, Kind.WAITING, Kind.RUNNING)
 EMPTY = 255
+STRIPED = 128  # + kind: a striped pixel of that kind (only in the colour lookup)
 MIN_SPAN_S = 0.001
 
 
@@ -46,26 +56,52 @@ def as_array(spans: list[tuple[float, float, Kind]]) -> np.ndarray:
 
 def rasterise(spans: list[tuple[float, float, Kind]] | np.ndarray, t0: float, t1: float,
               width: int) -> np.ndarray:
-    """One uint8 kind per pixel column over [t0, t1); EMPTY where nothing was recorded."""
+    """One uint8 kind per pixel column over [t0, t1): the kind that filled most of that
+    column's time (zoomed out, four threads sharing the GIL each look mostly like waiting,
+    as they were); EMPTY where nothing was recorded. A span too short for a pixel still
+    shows where nothing else is."""
     row = np.full(width, EMPTY, dtype=np.uint8)
     data = spans if isinstance(spans, np.ndarray) else as_array(spans)
     if not len(data) or width <= 0 or t1 <= t0:
         return row
-    visible = (data[:, 1] >= t0) & (data[:, 0] <= t1)
-    data = data[visible]
-    scale = width / (t1 - t0)
-    first = np.clip(np.floor((data[:, 0] - t0) * scale), 0, width).astype(np.int64)
-    last = np.clip(np.ceil((data[:, 1] - t0) * scale), 0, width).astype(np.int64)
-    last = np.maximum(last, np.minimum(first + 1, width))  # a short span still shows
-    for kind in PAINT_ORDER:
-        chosen = data[:, 2] == int(kind)
-        if not chosen.any():
+    data = data[(data[:, 1] >= t0) & (data[:, 0] <= t1)]
+    edges = np.linspace(t0, t1, width + 1)
+    best = np.zeros(width)
+    for kind in PAINT_ORDER:  # later kinds win ties
+        chosen = data[data[:, 2] == int(kind)]  # a lane's spans come in time order
+        if not len(chosen):
             continue
-        cover = np.zeros(width + 1, dtype=np.int64)
-        np.add.at(cover, first[chosen], 1)
-        np.add.at(cover, last[chosen], -1)
-        row[np.cumsum(cover[:width]) > 0] = int(kind)
+        starts, durations = chosen[:, 0], chosen[:, 1] - chosen[:, 0]
+        before = np.concatenate(([0.0], np.cumsum(durations)))
+        last = np.searchsorted(starts, edges, side="right") - 1  # last span begun by edge
+        safe = np.maximum(last, 0)
+        covered = np.where(last >= 0, before[safe] + np.clip(edges - starts[safe], 0.0,
+                                                             durations[safe]), 0.0)
+        per_pixel = np.diff(covered)
+        if not per_pixel.any():  # spans of zero length: still shown where nothing else is
+            per_pixel = _touching(chosen, t0, t1, width)
+        wins = (per_pixel > 0) & (per_pixel >= best)
+        row[wins] = int(kind)
+        best[wins] = per_pixel[wins]
     return row
+
+
+def _touching(chosen: np.ndarray, t0: float, t1: float, width: int) -> np.ndarray:
+    """A tiny weight in every column a (possibly zero-length) span touches."""
+    scale = width / (t1 - t0)
+    first = np.clip(np.floor((chosen[:, 0] - t0) * scale), 0, width - 1).astype(np.int64)
+    weight = np.zeros(width)
+    weight[first] = 1e-12
+    return weight
+
+
+def striped(rows: np.ndarray) -> np.ndarray:
+    """Every other STRIPE_PX columns of a striped kind point at its lighter colour."""
+    columns = (np.arange(rows.shape[-1]) // STRIPE_PX) % 2 == 1
+    out = rows.copy()
+    for kind in STRIPE_COLOURS:
+        out[(rows == int(kind)) & columns] = STRIPED + int(kind)
+    return out
 
 
 class TimelineView(QWidget):
@@ -80,12 +116,15 @@ class TimelineView(QWidget):
         self.setMouseTracking(True)
         self.setMinimumHeight(80)
         self.spans: Spans = []
+        self.gil = True  # False on a free-threaded build: a futex wait is no GIL wait
         self._arrays: list[np.ndarray] = []  # each lane's spans as numpy rows, kept across
         self.end_s = 0.0
         self.view: tuple[float, float] | None = None  # None: fit the whole run
         self._drag_from: tuple[float, tuple[float, float]] | None = None
         lut = np.zeros((256, 4), dtype=np.uint8)
         for kind, colour in KIND_COLOURS.items():
+            c = QColor(STRIPE_COLOURS.get(kind, colour))
+            lut[STRIPED + int(kind)] = (c.red(), c.green(), c.blue(), 255)
             c = QColor(colour)
             lut[int(kind)] = (c.red(), c.green(), c.blue(), 255)
         self._lut = lut
@@ -168,7 +207,7 @@ class TimelineView(QWidget):
         t0, t1 = self.visible_range()
         width = max(1, int(plot.width()))
         rows = np.vstack([rasterise(array, t0, t1, width) for array in self._arrays])
-        rgba = np.ascontiguousarray(self._lut[rows])
+        rgba = np.ascontiguousarray(self._lut[striped(rows)])
         image = QImage(rgba.data, width, len(self.spans), width * 4,
                        QImage.Format.Format_RGBA8888)
         lane_h = plot.height() / len(self.spans)
@@ -227,6 +266,9 @@ class TimelineView(QWidget):
         t = self._time_at(pos.x())
         for start, end, kind in spans:
             if start <= t <= end:
-                return (f"{name}: {kind.name.lower()} from {start:.4f} s to {end:.4f} s "
+                what = KIND_NAMES[kind]
+                if kind is Kind.WAITING and not self.gil:
+                    what = "waiting (lock or other)"
+                return (f"{name}: {what} from {start:.4f} s to {end:.4f} s "
                         f"({(end - start) * 1000:.2f} ms)")
         return f"{name}: nothing recorded at {t:.4f} s"

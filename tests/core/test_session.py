@@ -4,6 +4,7 @@ trace and history row, with no Qt."""
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
@@ -99,3 +100,31 @@ def test_bad_combinations_are_refused_before_anything_starts():
 def test_a_session_that_never_started_closes_quietly():
     session = RunSession(REGISTRY.get("gil-cpu"), {}, ISOLATED)
     assert session.close() and session.exited() and session.history_row() is None
+
+
+@pytest.mark.parametrize("placement", [IN_PROCESS, ISOLATED])
+def test_the_result_carries_each_thread_s_measured_states(placement):
+    from gilviz.core.kernel_states import supported
+
+    session = RunSession(REGISTRY.get("gil-cpu"), {"threads": 2, "iterations": 2_000_000},
+                         placement)
+    _drive(session)
+    states = {entry["name"]: entry for entry in session.result.result["thread_states"]}
+    assert set(states) == {"main", "Thread-1", "Thread-2"}
+    measured = supported(os.getpid())  # Linux with per-thread counters
+    for entry in states.values():
+        assert entry["measured"] is measured and entry["tid"] > 0
+    assert states["main"]["blocked_s"] > 0  # it joined the workers
+    if measured:
+        assert states["main"]["blocked_by"] == {"join": states["main"]["blocked_s"]}
+        assert session.sampler_cost["sweeps"] > 0
+        assert session.kernel is not None and session.kernel.process.poll() is not None
+    assert session.history_row()["outcome"] == "finished"
+
+
+def test_states_can_be_left_to_inference():
+    session = RunSession(REGISTRY.get("gil-cpu"), {"threads": 2, "iterations": 500_000},
+                         IN_PROCESS, measure_states=False)
+    _drive(session)
+    assert session.kernel is None
+    assert all(not entry["measured"] for entry in session.result.result["thread_states"])

@@ -166,3 +166,45 @@ def test_idle_marks_a_worker_between_tasks_as_waiting():
     assert lane.state is State.WAITING
     assert [state for _, state in lane.transitions] == [
         State.WAITING, State.RUNNING, State.WAITING]
+
+
+def test_lanes_know_their_os_thread_and_its_counters_at_start():
+    probe = Probe()
+    seen = {}
+
+    def work():
+        seen["tid"] = threading.get_native_id()
+        probe.lane("T").finish()
+
+    first = threading.Thread(target=work)
+    first.start()
+    first.join()
+    lane = probe.snapshot().lane("T")
+    assert lane.tid == seen["tid"]
+    assert lane.cpu0_ns > 0 and lane.wait0_ns >= 0
+
+    def again():  # the lane handed to a new thread takes that thread's id
+        seen["tid"] = threading.get_native_id()
+        probe.lane("T", reuse=True).finish()
+
+    second = threading.Thread(target=again)
+    second.start()
+    second.join()
+    assert probe.snapshot().lane("T").tid == seen["tid"]
+
+
+def test_blocked_spans_carry_what_they_wait_for():
+    from gilviz.core.telemetry import MARK_ADVANCED, WHY, decode_mark
+
+    probe = Probe()
+    lane = probe.lane("T")
+    with lane.blocked("join"):
+        pass
+    lane.sleep(0.001)
+    lane.tick()
+    marks = [decode_mark(mark) for mark in probe.read_marks(0, 0, lane.snapshot().marks)]
+    blocked = 1 + list(State).index(State.BLOCKED)
+    assert [WHY[why] for _, code, why in marks if code == blocked] == ["join", "sleep"]
+    times = [t for t, _, _ in marks]
+    assert times == sorted(times) and all(t >= 0 for t in times)
+    assert marks[-1][1] == MARK_ADVANCED or marks[-1][1] != blocked

@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage
 
 from gilviz.core.timeline import Kind
 from gilviz.ui.main_window import ExportError
-from gilviz.ui.timeline_view import EMPTY, TimelineView, rasterise
+from gilviz.ui.timeline_view import EMPTY, TimelineView, rasterise, striped
 from tests.ui.helpers import choose_lesson, run_and_wait, set_param
 
 
@@ -21,6 +21,28 @@ def test_rasterise_puts_each_span_in_its_pixels():
     assert (row[10:] == EMPTY).all()
     tiny = rasterise([(0.0, 1e-9, Kind.WAITING)], 0.0, 1.0, 10)
     assert tiny[0] == Kind.WAITING  # too short for a pixel, still visible
+
+
+def test_a_pixel_shows_what_filled_most_of_its_time():
+    """Zoomed out, a thread that waited 70% of each slice looks like waiting."""
+    spans = []
+    for i in range(100):  # 100 slices of 10 ms: 3 ms running, 7 ms waiting for the GIL
+        spans += [(i * 0.01, i * 0.01 + 0.003, Kind.RUNNING),
+                  (i * 0.01 + 0.003, (i + 1) * 0.01, Kind.WAITING)]
+    row = rasterise(spans, 0.0, 1.0, 50)  # 20 ms a pixel
+    assert (row == Kind.WAITING).all()
+    zoomed = rasterise(spans, 0.0, 0.01, 10)  # 1 ms a pixel
+    assert list(zoomed) == [Kind.RUNNING] * 3 + [Kind.WAITING] * 7
+
+
+def test_waiting_for_a_core_is_striped_as_well_as_coloured(qtbot):
+    view = TimelineView()
+    qtbot.addWidget(view)
+    row = rasterise([(0.0, 1.0, Kind.CPU_WAIT)], 0.0, 1.0, 12)
+    colours = {tuple(view._lut[value]) for value in striped(row[np.newaxis, :])[0]}
+    assert len(colours) == 2  # two shades of blue, alternating
+    others = {tuple(view._lut[int(kind)]) for kind in Kind if kind is not Kind.CPU_WAIT}
+    assert not colours & others
 
 
 def test_the_timeline_fills_live_and_exports_work(qtbot, window, tmp_path):
@@ -36,8 +58,10 @@ def test_the_timeline_fills_live_and_exports_work(qtbot, window, tmp_path):
     assert names == ["main", "Thread-1", "Thread-2", "Thread-3", "Thread-4"]
     workers = {row: timeline.stats.item(row, 0).text() for row in range(timeline.stats.rowCount())}
     assert sorted(workers.values()) == sorted(names)
-    blocked = timeline.stats.item(1, 3).text()
-    assert int(blocked.rstrip("%")) >= 80  # a worker that sleeps 4 x 0.1 s is mostly blocked
+    headers = [timeline.stats.horizontalHeaderItem(c).text()
+               for c in range(timeline.stats.columnCount())]
+    blocked = timeline.stats.item(1, headers.index("Blocked")).text()
+    assert int(blocked.split("%")[0]) >= 80  # a worker that sleeps 4 x 0.1 s is mostly blocked
     assert "running" in timeline.summary.text()
 
     window.export_trace(tmp_path / "trace.json")

@@ -74,6 +74,7 @@ class Measurement:
     ui_lag_max_ms: float
     staleness_p50_ms: float | None
     staleness_p99_ms: float | None
+    sampler_cpu_pct: float | None = None  # the kernel sampler's share of one core
 
 
 @dataclass
@@ -97,7 +98,7 @@ class ScenarioReport:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("ui_lag_p50_ms", "ui_lag_p99_ms", "ui_lag_max_ms", "staleness_p50_ms",
-                    "staleness_p99_ms"):
+                    "staleness_p99_ms", "sampler_cpu_pct"):
             data[f"median_{key}"] = self.median(key)
         data["telemetry_cost_pct"] = self.telemetry_cost_pct()
         return data
@@ -157,10 +158,13 @@ def _measure_in_window(window: Any, scenario: Scenario, timeout_s: float) -> Mea
     if finished[0].error:
         raise RuntimeError(f"{scenario.name}: {finished[0].error}")
     stale = staleness.samples
+    session = page.controller.last_session
+    cost = session.sampler_cost if session is not None else {}
     return Measurement(
         round(stats.p50_ms, 2), round(stats.p99_ms, 2), round(stats.max_ms, 2),
         round(percentile(stale, 50), 2) if stale else None,
         round(percentile(stale, 99), 2) if stale else None,
+        round(100 * cost["cpu_s"] / cost["wall_s"], 2) if cost.get("wall_s") else None,
     )
 
 
@@ -254,7 +258,8 @@ def run_bench(runs: int, quick: bool, out: Path, timeout_s: float) -> list[Scena
 
 
 HEADER = (f"{'scenario':<30} {'UI lag p50':>10} {'p99':>8} {'max':>8} "
-          f"{'stale p50':>10} {'p99':>8} {'throughput':>13} {'silent':>13} {'cost':>6}")
+          f"{'stale p50':>10} {'p99':>8} {'throughput':>13} {'silent':>13} {'cost':>6}"
+          f" {'sampler':>8}")
 
 
 def _fmt(value: float | None, width: int, digits: int = 1) -> str:
@@ -267,7 +272,8 @@ def _row(report: ScenarioReport) -> str:
             f" {_fmt(report.median('staleness_p50_ms'), 10)}"
             f" {_fmt(report.median('staleness_p99_ms'), 8)}"
             f" {_fmt(report.throughput_with, 13, 0)} {_fmt(report.throughput_without, 13, 0)}"
-            f" {_fmt(report.telemetry_cost_pct(), 5)}%")
+            f" {_fmt(report.telemetry_cost_pct(), 5)}%"
+            f" {_fmt(report.median('sampler_cpu_pct'), 7)}%")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -283,7 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("gilviz bench: error: --runs must be at least 1", file=sys.stderr)
         return 2
     print("UI lag and staleness in ms (medians of the runs); throughput headless, "
-          "with telemetry and with silent lanes; cost = throughput lost to telemetry")
+          "with telemetry and with silent lanes; cost = throughput lost to telemetry; "
+          "sampler = the kernel sampler's CPU, % of one core")
     print(HEADER)
     run_bench(args.runs, args.quick, args.out, args.timeout)
     print(f"JSON written to {args.out}")

@@ -16,6 +16,7 @@ from gilviz.ui.panels.race_counter import CounterPanel
 from gilviz.ui.panels.race_histogram import LostHistogramPanel
 from gilviz.ui.panels.race_replay import ReplayPanel
 from gilviz.ui.panels.speedup_chart import SpeedupChart
+from gilviz.ui.panels.switch_chart import SwitchChart
 from gilviz.ui.panels.task_gantt import TaskGanttPanel
 from gilviz.ui.panels.your_code import CodePanel, ThreadOutputPanel
 
@@ -31,6 +32,7 @@ PANELS: dict[str, tuple[type[LessonPanel], ...]] = {
     "gil-cpu": (SpeedupChart,),
     "gil-io": (SpeedupChart,),
     "gil-release": (SpeedupChart,),
+    "switch-interval": (SwitchChart,),
     "fetch": (FetchPanel, FetchTable),
     "your-code": (CodePanel, ThreadOutputPanel),
 }
