@@ -6,8 +6,10 @@ Timers and Thread subclasses are found the same way, and gilviz's own threads (t
 site's) are not. An adopted thread's run() is wrapped on that instance: once running, the
 thread takes a lane named as Python named it, with its native id, and its output is
 routed to that lane. The cost is paid once per thread start; nothing traces each call or
-line, so the script runs at its own speed. threading.excepthook reports an exception in
-one of the script's threads with the thread's name and the failing line.
+line, so the script runs at its own speed. Its waits in threading are declared on its
+lane (script_waits), so the kernel's states can tell them from GIL waits.
+threading.excepthook reports an exception in one of the script's threads with the
+thread's name and the failing line.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 from gilviz.core.board import MAX_LANES, NAME_BYTES
 from gilviz.core.telemetry import Lane, Probe
 from gilviz.demos.script_output import HOST, OutputRouter
+from gilviz.demos.script_waits import ScriptWaits
 
 _HOST_FILES: set[str] = {__file__}  # gilviz's frames, left out of the script's tracebacks
 MAX_SCRIPT_LANES = MAX_LANES - 1  # what the shared board holds; later threads get no row
@@ -78,6 +81,8 @@ class ScriptThreads:
         self._lock = threading.Lock()
         self._saved_start: Any = None
         self._saved_hook: Any = None
+        self._local = threading.local()  # each script thread's lane
+        self._waits = ScriptWaits(lambda: getattr(self._local, "lane", None))
 
     def install(self) -> Lane:
         """Adopt from now on; the calling thread is the script's main. Returns its lane."""
@@ -95,11 +100,13 @@ class ScriptThreads:
 
         threading.Thread.start = start  # type: ignore[method-assign]
         threading.excepthook = self._excepthook
+        self._waits.install()
         main_lane = self.enter(self.main)
         assert main_lane is not None  # the first lane always has room
         return main_lane
 
     def uninstall(self) -> None:
+        self._waits.uninstall()
         if self._saved_start is not None:
             threading.Thread.start = self._saved_start  # type: ignore[method-assign]
             threading.excepthook = self._saved_hook
@@ -150,6 +157,7 @@ class ScriptThreads:
             return None
         lane = self.probe.lane(name)
         lane.run()
+        self._local.lane = lane
         return lane
 
     def report(self, error: ScriptError) -> None:

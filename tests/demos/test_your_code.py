@@ -8,6 +8,7 @@ them; the host's own bookkeeping is also checked in this process where that is q
 from __future__ import annotations
 
 import os
+import queue
 import sys
 import threading
 import time
@@ -20,7 +21,7 @@ from gilviz.core.engine import EngineCommand
 from gilviz.core.params import ParamError
 from gilviz.core.placement import IN_PROCESS, ISOLATED
 from gilviz.core.session import RunSession
-from gilviz.core.telemetry import Probe
+from gilviz.core.telemetry import STATE_CODES, WHY, Probe, State, decode_mark
 from gilviz.demos import REGISTRY, script_threads, your_code
 from gilviz.demos.script_host import ScriptHost
 from gilviz.demos.script_output import MAX_LINES
@@ -257,7 +258,8 @@ def test_a_script_file_runs_with_its_folder_on_the_path(tmp_path):
 def test_the_host_puts_everything_back(capsys):
     """In this process (as a test only): sys, threading and gilviz are as they were."""
     before = (sys.stdout, sys.stderr, sys.stdin, list(sys.argv), list(sys.path),
-              sys.modules["__main__"], threading.Thread.start, threading.excepthook)
+              sys.modules["__main__"], threading.Thread.start, threading.excepthook,
+              threading.Thread.join, threading.Condition.wait, queue.SimpleQueue)
     probe = Probe()
     host = ScriptHost(probe, probe.stop)
     source = ("import threading, gilviz\n"
@@ -265,7 +267,8 @@ def test_the_host_puts_everything_back(capsys):
               "t.start(); t.join()\nprint(__name__, gilviz.stop_requested())\n")
     outcome = host.run(source, "<test>", {}, at_exit=False)
     after = (sys.stdout, sys.stderr, sys.stdin, list(sys.argv), list(sys.path),
-             sys.modules["__main__"], threading.Thread.start, threading.excepthook)
+             sys.modules["__main__"], threading.Thread.start, threading.excepthook,
+             threading.Thread.join, threading.Condition.wait, queue.SimpleQueue)
     assert outcome.status == "finished" and after == before
     assert gilviz._stop_flag is None and not gilviz.stop_requested()
     said = {(event.thread, event.text) for event in probe.snapshot().events}
@@ -363,3 +366,35 @@ def test_threads_past_the_board_s_room_keep_their_output(monkeypatch):
     assert rows["gilviz #2"]["printed"] == ["me"]  # gilviz's own name stays gilviz's
     assert any("the next ones run without a row" in event.text
                for event in snapshot.events)
+
+
+def test_the_script_s_waits_are_declared_on_its_lanes():
+    """join, Event.wait and an idle pool worker's wait are marked blocked with their
+    reason, so the kernel's states do not take them for GIL waits."""
+    probe = Probe()
+    source = ("import threading, time\n"
+              "from concurrent.futures import ThreadPoolExecutor\n"
+              "done = threading.Event()\n"
+              "t = threading.Thread(target=done.wait, name='waiter'); t.start()\n"
+              "pool = ThreadPoolExecutor(1, thread_name_prefix='pool')\n"
+              "pool.submit(int).result()\n"
+              "time.sleep(0.05); done.set(); t.join(); pool.shutdown()\n")
+    ScriptHost(probe, probe.stop).run(source, "<test>", {}, at_exit=False)
+    whys = {}
+    for index, lane in enumerate(probe.snapshot().lanes):
+        marks = [decode_mark(mark) for mark in probe.read_marks(index, 0, lane.marks)]
+        whys[lane.name] = {WHY[why] for _, code, why in marks
+                           if code == 1 + STATE_CODES[State.BLOCKED]}
+    assert whys["MainThread"] >= {"join", "event"}  # join, and waiting for the result
+    assert whys["waiter"] == {"event"}
+    assert whys["pool_0"] == {"event"}  # idle between tasks, not at work
+
+
+def test_kernel_states_see_a_join_not_a_gil_wait():
+    result, _ = run_script(scripts.FETCH_WITH_THREADS, latency_s=0.3)
+    states = {state["name"]: state for state in result.get("thread_states", [])}
+    main = states.get("MainThread")
+    if main is None or not main["measured"]:
+        pytest.skip("no kernel-measured states on this machine")
+    assert main["blocked_by"].get("join", 0) > 0.2
+    assert main["waiting_for_gil_s"] < 0.1
