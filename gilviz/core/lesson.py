@@ -12,6 +12,11 @@ from gilviz.core.telemetry import Probe, Snapshot
 
 RunFunction = Callable[[dict[str, Any], Probe, StopToken], dict[str, Any]]
 ReportFunction = Callable[[dict[str, Any], Snapshot], dict[str, Any]]
+# (params, everything the session received: the whole log, the last lanes and watched
+# values, t = seconds run; why it ended: STOPPED or TIMEOUT) -> the lesson's result.
+ForcedResultFunction = Callable[[dict[str, Any], Snapshot, str], dict[str, Any]]
+
+STOPPED, TIMEOUT = "stopped", "timeout"  # why a session ended a run before it finished
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,16 @@ class Lesson:
     prefers_isolated: bool = False
     # Settings that need Qt in the running process (QThread), which the engine lacks.
     needs_qt: Callable[[dict[str, Any]], bool] | None = None
+    # False for code that may never look at the stop flag (a student's script): it runs
+    # only in the engine, and a session that asked it to stop ends the engine by force
+    # after a short grace. `forced_result` then writes the result from what was received.
+    cooperative: bool = True
+    forced_result: ForcedResultFunction | None = None
+    # The longest a run may take, from its settings (None: no limit); past it the session
+    # stops the run as Stop would, and says it timed out.
+    time_limit: Callable[[dict[str, Any]], float | None] | None = None
+    # Checks settings that are wrong only together; raises ParamError.
+    check: Callable[[dict[str, Any]], None] | None = None
 
     def to_listing(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "chapter": self.chapter}

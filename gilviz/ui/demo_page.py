@@ -188,6 +188,7 @@ class DemoPage(QWidget):
         if self.settings is not None:
             self.form.set_values(load_params(self.settings, lesson))
         self.in_gui_process.setChecked(default_placement(lesson) == IN_PROCESS)
+        self.in_gui_process.setVisible(lesson.cooperative)  # else it runs only in the engine
         self._update_gil_note()
         self._replace_panels(panels_for(lesson.id))
         self._show_panels_for({spec.name: spec.default for spec in lesson.params})
@@ -225,8 +226,11 @@ class DemoPage(QWidget):
     def run(self) -> None:
         if self.lesson is None or self.controller.is_running():
             return
+        values = self.form.values()
+        for panel in self.panels:
+            values.update(panel.run_values())  # e.g. the code editor's text
         try:
-            params = resolve(self.lesson.params, self.form.values())
+            params = resolve(self.lesson.params, values)
         except ParamError as exc:
             self._show_problem(str(exc))
             return
@@ -315,7 +319,12 @@ class DemoPage(QWidget):
         for panel in panels:
             self.tabs.addTab(panel, panel.title)
             panel.poke.connect(self.controller.poke)
+            panel.run_requested.connect(self.run)
         self.tabs.setCurrentIndex(0)
+        for panel in panels:
+            if panel.focus_on_show:
+                self.tabs.setCurrentWidget(panel)
+                self._give_tabs_room(0.75)
 
     @Slot()
     def _update_gil_note(self) -> None:
@@ -360,7 +369,7 @@ class DemoPage(QWidget):
         self.result_view.show_result(self.lesson, result, placement)
         for panel in self.panels:
             panel.show_result(result)
-            if panel.focus_on_result and not result.error:
+            if panel.wants_focus(result):
                 self.tabs.setCurrentWidget(panel)
                 self._give_tabs_room()
 

@@ -29,6 +29,8 @@ def _format_value(value: Any) -> str:
         return f"{value:,}"
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return f"{len(value)} records"  # drawn by the lesson's own tab
+    if isinstance(value, str) and "\n" in value.strip():
+        return f"… {value.strip().splitlines()[-1]}"  # a traceback: its last line here
     if isinstance(value, list) and len(value) > 16:
         shown = ", ".join(str(v) for v in value[:16])
         return f"[{shown}, … {len(value) - 16} more]"
@@ -58,6 +60,9 @@ class ResultView(QTextBrowser):
         elif run.stopped:
             head = (f"<p style='color:{WARN}'><b>Stopped</b> after {run.elapsed_s:.2f} s: "
                     "the numbers below cover only part of the run.</p>")
+        elif run.result.get("status") == "error":  # the code it ran raised (your-code)
+            head = (f"<p style='color:{BAD}'><b>Ended with an error</b> after "
+                    f"{run.elapsed_s:.2f} s</p>")
         else:
             where = PLACES.get(placement, placement)
             head = (f"<p style='color:{GOOD}'><b>Finished</b> in {run.elapsed_s:.2f} s"
