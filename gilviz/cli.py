@@ -146,7 +146,8 @@ def _run(session: RunSession, args: argparse.Namespace, out: TextIO, err: TextIO
     if args.trace is not None:
         args.trace.write_text(json.dumps(session.chrome_trace()))
     if args.json:
-        json.dump({**result.to_json(), "placement": placement}, out)
+        json.dump({**result.to_json(), "placement": placement,
+                   "takeaway": lesson.conclusion(result.result, result.stopped)}, out)
         out.write("\n")
     else:
         _print_summary(lesson, result, placement, out)
