@@ -33,6 +33,9 @@ GAIN_MIN = 1.3
 LOSS_MAX = 0.8
 # Other programs' CPU use, in percent of one core, above which timings are not trusted.
 BUSY_PCT = 50.0
+# A measurement whose slower side took less than this is mostly start-up and timer
+# noise (starting a thread alone costs ~0.1 ms, a busy scheduler adds milliseconds).
+SHORTEST_TIMING_S = 0.1
 # A CPU-bound phase that used fewer cores than this did not run in parallel, whatever
 # its wall-clock ratio says.
 PARALLEL_CORES_MIN = 1.2
@@ -69,6 +72,14 @@ def faster_or_slower(ratio: float) -> str:
     if shown < 1 and ratio > 0:
         return f"{1 / ratio:.2f}x slower"
     return "just as fast"
+
+
+def too_short(seconds: float | None) -> bool:
+    return seconds is not None and seconds < SHORTEST_TIMING_S
+
+
+def too_short_reason(seconds: float, remedy: str = "give it more work") -> str:
+    return f"the slower side took only {seconds:.3f} s, too short to time reliably; {remedy}"
 
 
 def busy_reason(others_pct: float) -> str:

@@ -33,6 +33,8 @@ from gilviz.core.verdict import (
     others_note,
     repeats_disagree,
     speed_class,
+    too_short,
+    too_short_reason,
 )
 from gilviz.demos.common import MAIN
 
@@ -216,12 +218,15 @@ def assess(result: dict[str, Any], work: str) -> tuple[str, str]:
     sentence explains): "" for a plain reading of the number; "stopped"; "disagree"
     (trials in different classes); "one-thread", "one-core" (a gain nothing could
     cause); "gil" (pure-Python threads faster on a build with the GIL on); "cores-unused"
-    (faster, but the threads used about one core); "busy" (other programs' load)."""
+    (faster, but the threads used about one core); "busy" (other programs' load);
+    "too-short" (a timing too short to trust)."""
     ratio = result.get("speedup")
     if result.get("stopped") or ratio is None:
         return STOPPED, "stopped"
     if repeats_disagree(result.get("speedups") or []):
         return INCONCLUSIVE, "disagree"
+    if too_short(max(result["sequential_s"], result["threaded_s"])):
+        return INCONCLUSIVE, "too-short"
     measured = speed_class(ratio)
     busy = is_busy(result.get("others_cpu_pct"))
     if measured != PARALLEL:
@@ -263,6 +268,8 @@ def doubt(result: dict[str, Any], why: str) -> str:
     others = result.get("others_cpu_pct")
     if why == "busy":
         return f"{busy_reason(others)}."
+    if why == "too-short":
+        return f"{too_short_reason(max(result['sequential_s'], result['threaded_s']))}."
     if why == "disagree":
         shown = ", ".join(f"{x:.2f}x" for x in result["speedups"])
         return (f"the {len(result['speedups'])} trials disagree ({shown}): the machine's "
