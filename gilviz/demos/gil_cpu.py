@@ -1,4 +1,5 @@
-"""Lesson: pure-Python CPU work gains nothing from threads, because of the GIL."""
+"""Lesson: pure-Python CPU work gains nothing from threads on a build with a GIL (and
+runs in parallel on a free-threaded build with the GIL off)."""
 
 from __future__ import annotations
 

@@ -220,7 +220,8 @@ LESSON = Lesson(
     id="lock",
     title="Fix it with a Lock",
     chapter=RACES,
-    blurb="The same race, with threading.Lock around each increment or the whole loop.",
+    blurb="The same race, with threading.Lock around the whole loop (the lecture's cell) "
+          "or around each increment.",
     params=(THREADS, ITERATIONS, GRANULARITY, COMPARE),
     run=run,
     takeaway=takeaway,

@@ -497,8 +497,8 @@ LESSON = Lesson(
     id="process-vs-thread",
     title="ProcessPoolExecutor vs ThreadPoolExecutor",
     chapter=EXECUTORS,
-    blurb="The same tasks on a pool of threads and on a pool of processes: CPU-bound work "
-          "runs in parallel only on processes; waiting works on either.",
+    blurb="The same tasks on a pool of threads and on a pool of processes: with a GIL, "
+          "CPU-bound work runs in parallel only on processes; waiting works on either.",
     params=(WORKERS, TASKS, WORK, ITERATIONS, WAIT, SWEEP),
     run=run,
     takeaway=takeaway,

@@ -40,8 +40,9 @@ ITERATIONS = IntParam(
 )
 VARIANT = ChoiceParam(
     "variant", "Increment",
-    "forced: read into tmp, sleep(0), write tmp + 1, so a switch lands in between; "
-    "plain: counter += 1, where the interpreter rarely switches mid-update",
+    "forced: read into tmp, sleep (see Pause), write tmp + 1, so a switch lands in "
+    "between; plain: counter += 1, which a build with a GIL rarely interrupts mid-update "
+    "(a free-threaded build often does)",
     choices=(FORCED, PLAIN),
     choice_labels=("forced: read, sleep(0), write", "plain: counter += 1"),
 )

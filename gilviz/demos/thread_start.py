@@ -55,7 +55,8 @@ LESSON = Lesson(
     id="thread-start",
     title="Start a thread",
     chapter=THREADING_BASICS,
-    blurb="The worker is started and never joined: watch main's message arrive first.",
+    blurb="The worker is started and never joined: main says its line and is done while "
+          "the worker is still printing.",
     params=(COUNT, INTERVAL),
     run=run,
     report=report,
