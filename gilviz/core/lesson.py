@@ -47,7 +47,7 @@ class Lesson:
         for a run cut short, only what its measurement supports. None without a result."""
         if not result:
             return None
-        if stopped and result.get("verdict") != STOPPED:
+        if stopped and (self.verdict is None or self.verdict(result) != STOPPED):
             return ("Stopped before the end: the numbers cover only part of the run, so "
                     "they support no conclusion.")
         return self.takeaway(result)

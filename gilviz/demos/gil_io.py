@@ -76,8 +76,8 @@ def takeaway(result: dict[str, Any]) -> str:
         return f"{n} threads took {times} ({r:.2f}x): with one task there is nothing to overlap."
     how = "no gain" if verdict_ == NO_GAIN else faster_or_slower(r)
     return (f"{n} threads took {times} ({r:.2f}x, {how}), though waiting threads let go of "
-            "the GIL: with waits this short, starting and switching threads costs as much "
-            "as the overlap saves. Try longer waits.")
+            "the GIL: here starting and switching threads cost as much as the overlap "
+            "saved. Try longer waits.")
 
 
 LESSON = Lesson(
