@@ -264,23 +264,24 @@ def stopped_sentence(result: dict[str, Any]) -> str:
 
 
 def doubt(result: dict[str, Any], why: str) -> str:
-    """Why an inconclusive number says nothing, as the end of a sentence."""
+    """Why an inconclusive number says nothing, as the end of a sentence; a busy machine
+    is named whatever the first reason was."""
     others = result.get("others_cpu_pct")
     if why == "busy":
         return f"{busy_reason(others)}."
-    if why == "too-short":
-        return f"{too_short_reason(max(result['sequential_s'], result['threaded_s']))}."
     if why == "disagree":
         shown = ", ".join(f"{x:.2f}x" for x in result["speedups"])
         return (f"the {len(result['speedups'])} trials disagree ({shown}): the machine's "
                 "load changed under them; run again on a quieter machine.")
+    if why == "too-short":
+        return f"{too_short_reason(max(result['sequential_s'], result['threaded_s']))}."
     if why == "gil":
         return ("this interpreter has a GIL: pure-Python threads take turns, so the "
                 f"difference is noise ({others_note(others)}; the CPU may also have changed "
                 "its clock speed). Run it again.")
-    if why == "one-thread":
-        return "one thread does what main does, so the difference is noise. Run it again."
-    if why == "one-core":
-        return "with one core nothing can run in parallel: the difference is noise."
-    return ("threads that used about one core did not run in parallel: the difference is "
-            "noise. Run it again.")
+    text = {
+        "one-thread": "one thread does what main does, so the difference is noise.",
+        "one-core": "with one core nothing can run in parallel: the difference is noise.",
+    }.get(why, "threads that used about one core did not run in parallel: the difference "
+               "is noise.")
+    return text + (f" Also, {busy_reason(others)}." if is_busy(others) else " Run it again.")

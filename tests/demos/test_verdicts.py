@@ -105,8 +105,10 @@ def test_gil_lessons_say_what_their_number_shows(lesson_id, gil, others, threads
             assert verdict == INCONCLUSIVE, case
         else:
             assert verdict == PARALLEL, case
-        if verdict == INCONCLUSIVE and busy and possible:
-            assert "other programs used 140% CPU" in text and "quieter machine" in text, case
+        if verdict == INCONCLUSIVE and busy:  # the load is named, whatever else is wrong
+            assert "other programs used 140% CPU" in text, case
+            if possible:
+                assert "quieter machine" in text, case
 
 
 def test_pure_python_threads_are_never_parallel_with_the_gil():
