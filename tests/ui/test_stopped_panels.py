@@ -85,3 +85,15 @@ def test_lock_cost_draws_no_bar_for_a_placement_cut_short(qtbot):
     panel.show_result(stopped("lock", params, result))
     assert [label for label, *_ in panel.bars.rows] == ["lock around the whole loop"]
     assert "Stopped" in panel.note.text()
+
+
+def test_speedup_chart_does_not_crown_an_inconclusive_best(qtbot):
+    chart = SpeedupChart()
+    qtbot.addWidget(chart)
+    chart.run_started(GIL_PARAMS)
+    points = [{"threads": 1, "threaded_s": 1.0, "speedup": 1.1},
+              {"threads": 2, "threaded_s": 0.2, "speedup": 4.61}]
+    result = gil_cpu_stopped(sequential_s=0.92, threaded_s=0.2, speedup=4.61, sweep=points,
+                             stopped=False, verdict="inconclusive", threads=2)
+    chart.show_result(RunResult("gil-cpu", GIL_PARAMS, 3.0, result))
+    assert "Best" not in chart.caption.text() and "Inconclusive" in chart.caption.text()

@@ -79,9 +79,14 @@ class SpeedupChart(LessonPanel):
         stopped = result.stopped or data.get("verdict") == "stopped"
         if points and not stopped:
             best = max(points, key=lambda point: point["speedup"])
-            self.caption.setText(
-                f"Best: {best['speedup']:.2f}x with {best['threads']} threads; perfect "
-                f"scaling would be {best['threads']}x, the machine has {cores_available()} cores.")
+            caption = (f"Best: {best['speedup']:.2f}x with {best['threads']} threads; perfect "
+                       f"scaling would be {best['threads']}x, the machine has "
+                       f"{cores_available()} cores.")
+            if data.get("verdict") == "inconclusive":
+                caption = (f"Inconclusive: the points are as measured (up to "
+                           f"{best['speedup']:.2f}x), but the Result says why they prove "
+                           "nothing.")
+            self.caption.setText(caption)
         elif points:
             self.caption.setText(f"Stopped: only the thread counts drawn here ran to their "
                                  f"end ({', '.join(str(p['threads']) for p in points)}).")
