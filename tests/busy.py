@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 
-LOOP = "while True: pass"
+LIFETIME_S = 150  # a loop ends itself by then, even if the test that started it dies
+LOOP = f"import time; end = time.monotonic() + {LIFETIME_S}\nwhile time.monotonic() < end: pass"
 
 
 @contextlib.contextmanager
 def busy_loops(count: int = 2) -> Iterator[list[int]]:
     """`count` CPU-bound Python processes, orphaned at birth (a shell starts them in the
-    background and exits), so that no process under test counts them as its own."""
-    script = " ".join(f"{sys.executable} -c '{LOOP}' </dev/null >/dev/null 2>&1 & echo $!;"
-                       for _ in range(count))
+    background and exits), so that no process under test counts them as its own. Their
+    output goes nowhere, so the shell returns at once; each also ends itself after
+    LIFETIME_S, so none can outlive a test that died."""
+    script = " ".join(f"{sys.executable} -c {shlex.quote(LOOP)} </dev/null >/dev/null 2>&1 "
+                       "& echo $!;" for _ in range(count))
     out = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=10,
                          check=True).stdout
     pids = [int(pid) for pid in out.split()]
