@@ -47,3 +47,16 @@ def test_without_proc_or_psutil_the_load_is_unknown(monkeypatch):
     monkeypatch.setattr(cpu_load, "psutil", None)
     assert cpu_load.sample() is None
     assert OthersCpu().percent() is None
+
+
+def _host_and_parent() -> tuple[int | None, int]:
+    return cpu_load._host_pid(), os.getppid()
+
+
+def test_in_a_spawned_engine_the_process_that_started_it_counts_as_ours():
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        host, parent = pool.apply(_host_and_parent)
+    assert host == parent == os.getpid()
+    assert cpu_load._host_pid() is None  # the top process has no host
