@@ -109,6 +109,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     extra = (pause,) if work is increment else ()  # a plain += has no pause
     trace: list[tuple[str, str, int]] | None = [] if records_replay(params) else None
     trials: list[tuple[int, int]] = []  # (increments done, final counter) per trial
+    cut_short: tuple[int, int] | None = None  # the same for a trial Stop interrupted
     probe.watch("counter", read_counter)
     probe.watch("expected", lambda: threads * iterations)
     probe.watch("lost_per_trial", lambda: [done - actual for done, actual in trials])
@@ -126,12 +127,15 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
             else:
                 actual = race_once(probe, work, threads, iterations, *extra)
             done = sum(lane.count for lane in workers(probe.snapshot()))
-            trials.append((done, actual))
             main.say(f"trial {trial + 1}: counter = {actual:,} after {done:,} increments")
+            if stop.is_set():
+                cut_short = (done, actual)  # shown as the last numbers, not as a trial
+                break
+            trials.append((done, actual))
     finally:
         sys.setswitchinterval(previous)
         main.finish()
-    result = summarise(params, trials, trace)
+    result = summarise(params, trials, trace, cut_short)
     result["stopped"] = stop.is_set()
     return {**result, "verdict": verdict(result)}
 
@@ -167,9 +171,11 @@ def records_replay(params: dict[str, Any]) -> bool:
 
 
 def summarise(params: dict[str, Any], trials: list[tuple[int, int]],
-              trace: list[tuple[str, str, int]] | None) -> dict[str, Any]:
-    """The last trial's numbers, and with several trials the loss of each one."""
-    done, actual = trials[-1] if trials else (0, 0)
+              trace: list[tuple[str, str, int]] | None,
+              cut_short: tuple[int, int] | None = None) -> dict[str, Any]:
+    """The last trial's numbers (a trial Stop cut short counts here, as far as it got),
+    and with several trials the loss of each one that ran to its end."""
+    done, actual = cut_short or (trials[-1] if trials else (0, 0))
     lost = done - actual
     result: dict[str, Any] = {
         "variant": params["variant"],

@@ -81,3 +81,14 @@ def test_every_measuring_lesson_puts_its_verdict_in_the_result():
     assert outcome.result["verdict"] == "overlapped"
     outcome, _ = run_lesson("event", delay_s=0.05, count=1, interval_s=0.01)
     assert outcome.result["verdict"] == "released"
+
+
+def test_a_race_trial_cut_short_is_not_counted_as_a_trial():
+    outcome, _, _ = run_and_stop("race", {"threads": 2, "iterations": 500, "trials": 100,
+                                          "pause_ms": 0.0}, after_s=0.5)
+    result = outcome.result
+    assert result["verdict"] == STOPPED and 0 < result["trials_run"] < 100
+    assert len(result["lost_per_trial"]) == result["trials_run"]
+    for lost, actual in zip(result["lost_per_trial"], result["actual_per_trial"],
+                            strict=True):
+        assert lost + actual == 2 * 500  # every histogram entry is a whole trial
