@@ -354,3 +354,15 @@ def test_a_stopped_run_without_a_verdict_gets_a_plain_stopped_sentence():
     text = lesson.conclusion({"main_said_at_s": 0.1, "worker_ended_at_s": None}, stopped=True)
     assert text.startswith("Stopped") and "no conclusion" in text
     assert lesson.conclusion({}, stopped=False) is None
+
+
+def test_the_first_lessons_sentences_follow_their_measurements():
+    many = {"threads": 4, "count": 5, "interval_s": 0.5, "variant": "together",
+            "most_alive_at_once": 4}
+    take = REGISTRY.get("many-threads").takeaway
+    assert "about one thread's 2.50 s" in take({**many, "workers_wall_s": 2.6})
+    assert "about one thread's" not in take({**many, "workers_wall_s": 6.0})
+    assert "hardly overlapped" in take({**many, "workers_wall_s": 9.9})
+    start = {"main_said_at_s": 0.3, "main_ended_at_s": 0.3, "worker_ended_at_s": 0.01,
+             "worker_messages": 1, "main_before_worker_end": False}
+    assert "does not wait" not in REGISTRY.get("thread-start").takeaway(start)
