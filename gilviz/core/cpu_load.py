@@ -7,7 +7,9 @@ rest of the machine used more than about half a core meanwhile.
 
 "Others" is the whole machine's busy CPU time (steal time included: on a virtual
 machine the host takes it) minus what gilviz used: this process, its children (a pool's
-worker processes), and, in the isolated engine, the window or CLI that started it.
+worker processes), and, in the isolated engine, the window or CLI that started it
+(known from multiprocessing, or from GILVIZ_HOST_PID, which every gilviz process sets
+for its children).
 On Linux everything comes from /proc, so a free-threaded interpreter without psutil
 gets the same answer; elsewhere psutil is used when it is installed, and without it the
 load is unknown (None), which no verdict treats as quiet or busy.
@@ -28,6 +30,11 @@ except ImportError:  # pragma: no cover - depends on the interpreter
     psutil = None
 
 PROC = Path("/proc")
+# Every gilviz process tells its children who it is, so an engine started in any way
+# (multiprocessing, or `python -m ...`) can count the window or CLI above it as gilviz.
+HOST_ENV = "GILVIZ_HOST_PID"
+_INHERITED_HOST = os.environ.get(HOST_ENV, "")
+os.environ[HOST_ENV] = str(os.getpid())
 # Below this the clock-tick accounting (10 ms per core) is too coarse to say anything.
 SHORTEST_WINDOW_S = 0.1
 
@@ -122,9 +129,14 @@ def _proc_ours() -> float:
 
 
 def _host_pid() -> int | None:
-    """In the isolated engine, the process that started it (the window or the CLI)."""
+    """In the isolated engine, the gilviz process that started it (the window or the
+    CLI); None in a process that no gilviz process started."""
     parent = multiprocessing.parent_process()
-    return parent.pid if parent is not None else None
+    if parent is not None:
+        return parent.pid
+    if _INHERITED_HOST.isdigit() and int(_INHERITED_HOST) == os.getppid():
+        return int(_INHERITED_HOST)
+    return None
 
 
 def _psutil_machine_busy() -> float:

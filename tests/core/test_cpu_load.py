@@ -60,3 +60,14 @@ def test_in_a_spawned_engine_the_process_that_started_it_counts_as_ours():
         host, parent = pool.apply(_host_and_parent)
     assert host == parent == os.getpid()
     assert cpu_load._host_pid() is None  # the top process has no host
+
+
+def test_an_engine_started_as_a_plain_subprocess_knows_its_host_too():
+    code = "from gilviz.core import cpu_load; print(cpu_load._host_pid())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=30, check=True).stdout
+    assert int(out) == os.getpid()  # this process imported cpu_load, so it is a host
+    stranger = {k: v for k, v in os.environ.items() if k != cpu_load.HOST_ENV}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=30, check=True, env=stranger).stdout
+    assert out.strip() == "None"
