@@ -38,6 +38,8 @@ from gilviz.core.verdict import (
     faster_or_slower,
     is_busy,
     speed_class,
+    too_short,
+    too_short_reason,
 )
 from gilviz.demos.chapters import EXECUTORS
 from gilviz.demos.common import MAIN, rounded
@@ -431,6 +433,8 @@ def verdict(result: dict[str, Any]) -> str:
     ratio = result.get("process_speedup")
     if result.get("stopped") or ratio is None:
         return STOPPED
+    if too_short(max(result["thread_s"], result["process_s"])):
+        return INCONCLUSIVE
     measured = speed_class(ratio)
     if measured == PARALLEL and (result["work"] == IO or _at_most_one(result)):
         return INCONCLUSIVE
@@ -458,6 +462,9 @@ def takeaway(result: dict[str, Any]) -> str:
     one = "one worker" if w < 2 else "one core"
     if verdict_ == INCONCLUSIVE:
         head = f"The process pool ran at {ratio:.2f}x the thread pool's speed ({times}), but "
+        if too_short(max(thread_s, process_s)):
+            return head + too_short_reason(max(thread_s, process_s),
+                                           "give each task more iterations") + "."
         if is_busy(result.get("others_cpu_pct")):
             return head + busy_reason(result["others_cpu_pct"]) + "."
         if result["work"] == IO:

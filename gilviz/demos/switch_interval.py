@@ -27,7 +27,14 @@ from gilviz.core.lesson import Lesson
 from gilviz.core.params import IntParam
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Probe
-from gilviz.core.verdict import INCONCLUSIVE, STOPPED, busy_reason, is_busy
+from gilviz.core.verdict import (
+    INCONCLUSIVE,
+    STOPPED,
+    busy_reason,
+    is_busy,
+    too_short,
+    too_short_reason,
+)
 from gilviz.demos.chapters import GIL
 from gilviz.demos.common import MAIN
 
@@ -170,7 +177,7 @@ def verdict(result: dict[str, Any]) -> str:
         return STOPPED
     if not result["gil_enabled"]:
         return NO_GIL
-    if is_busy(result.get("others_cpu_pct")):
+    if is_busy(result.get("others_cpu_pct")) or too_short(rows[-1]["total_s"]):
         return INCONCLUSIVE
     gap = rows[-1]["finish_spread"] - rows[0]["finish_spread"]
     if gap >= SPREAD_GAP:
@@ -210,6 +217,8 @@ def takeaway(result: dict[str, Any]) -> str:
                 + total_time(short, long))
     if verdict_ == INCONCLUSIVE:
         why = (busy_reason(result["others_cpu_pct"]) if is_busy(result.get("others_cpu_pct"))
+               else too_short_reason(long["total_s"], "give each thread more iterations")
+               if too_short(long["total_s"])
                else "a longer interval cannot make threads finish closer together: run it "
                "again")
         return (f"{at_short} the threads {finishing(short)}; {at_long} they "
