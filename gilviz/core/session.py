@@ -18,12 +18,13 @@ from typing import Any
 
 from gilviz.core.engine import EngineCommand
 from gilviz.core.kernel_states import KernelStates, gil_of
-from gilviz.core.lesson import STOPPED, TIMEOUT, Lesson
+from gilviz.core.lesson import TIMEOUT, Lesson
 from gilviz.core.params import resolve
 from gilviz.core.placement import ISOLATED, RunFactory
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import LaneSnapshot, LogEvent, Snapshot
 from gilviz.core.timeline import TimelineRecorder
+from gilviz.core.verdict import STOPPED
 
 STOP_GRACE_S = 0.1  # how long code that may ignore Stop gets before its engine is ended
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gilviz.core.lesson import STOPPED, TIMEOUT, Lesson
+from gilviz.core.lesson import TIMEOUT, Lesson
 from gilviz.core.params import FloatParam, ParamError
 from gilviz.core.script_params import ScriptFileParam, ScriptSourceParam, read_script
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import LaneSnapshot, LogEvent, Probe, Snapshot
+from gilviz.core.verdict import STOPPED
 from gilviz.demos.chapters import EXERCISE
 from gilviz.demos.common import most_at_once
 from gilviz.demos.local_site import HOST, LECTURE_SITES, LocalSite

@@ -21,6 +21,8 @@ def _humanise(key: str) -> str:
 
 
 def _format_value(value: Any) -> str:
+    if value is None:
+        return "—"  # not measured (a stopped run, a phase that did not run)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -67,9 +69,8 @@ class ResultView(QTextBrowser):
             where = PLACES.get(placement, placement)
             head = (f"<p style='color:{GOOD}'><b>Finished</b> in {run.elapsed_s:.2f} s"
                     f" <span style='color:#555'>· {where}</span></p>")
-        takeaway = ""
-        if not run.error and not run.stopped and run.result:
-            takeaway = f"<p><b>{html.escape(lesson.takeaway(run.result))}</b></p>"
+        sentence = None if run.error else lesson.conclusion(run.result, run.stopped)
+        takeaway = f"<p><b>{html.escape(sentence)}</b></p>" if sentence else ""
         rows = "".join(
             f"<tr><td style='color:#555;padding-right:12px'>{html.escape(_humanise(k))}</td>"
             f"<td>{html.escape(_format_value(v))}</td></tr>"

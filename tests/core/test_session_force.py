@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 
-from gilviz.core.lesson import STOPPED, TIMEOUT, Lesson
+from gilviz.core.lesson import TIMEOUT, Lesson
 from gilviz.core.params import ParamError
 from gilviz.core.placement import IN_PROCESS, ISOLATED, RunFactory, check_placement
 from gilviz.core.runner import RunResult
 from gilviz.core.script_params import syntax_problem
 from gilviz.core.session import STOP_GRACE_S, RunSession
 from gilviz.core.telemetry import LogEvent, Snapshot
+from gilviz.core.verdict import STOPPED
 
 
 class StubbornRun:
