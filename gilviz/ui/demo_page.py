@@ -246,6 +246,7 @@ class DemoPage(QWidget):
         if self.settings is not None:
             self.form.set_values(load_params(self.settings, lesson))
         self.in_gui_process.setChecked(default_placement(lesson) == IN_PROCESS)
+        self.in_gui_process.setVisible(lesson.cooperative)  # else it runs only in the engine
         self._update_gil_note()
         self.open_settings(not self._presenting)
         self._replace_panels(panels_for(lesson.id))
@@ -328,8 +329,11 @@ class DemoPage(QWidget):
     def run(self) -> None:
         if self.lesson is None or self.controller.is_running():
             return
+        values = self.form.values()
+        for panel in self.panels:
+            values.update(panel.run_values())  # e.g. the code editor's text
         try:
-            params = resolve(self.lesson.params, self.form.values())
+            params = resolve(self.lesson.params, values)
         except ParamError as exc:
             self._show_problem(str(exc))
             return
@@ -419,7 +423,12 @@ class DemoPage(QWidget):
             self.tabs.addTab(panel, panel.title)
             panel.poke.connect(self.controller.poke)
             panel.suggest.connect(self._run_with)
+            panel.run_requested.connect(self.run)
         self.tabs.setCurrentIndex(0)
+        for panel in panels:
+            if panel.focus_on_show:
+                self.tabs.setCurrentWidget(panel)
+                self._give_tabs_room(0.75)
 
     @Slot()
     def _update_gil_note(self) -> None:
@@ -497,7 +506,7 @@ class DemoPage(QWidget):
         self.result_view.show_result(self.lesson, result, placement)
         for panel in self.panels:
             panel.show_result(result)
-            if panel.focus_on_result and not result.error:
+            if panel.wants_focus(result):
                 self.tabs.setCurrentWidget(panel)
                 self._give_tabs_room()
 
