@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
+from gilviz.ui import theme
 from gilviz.ui.python_highlighter import PythonHighlighter
 
 INDENT = "    "
@@ -131,7 +132,8 @@ class CodeEditor(QPlainTextEdit):
             bottom = top + round(self.blockBoundingRect(block).height())
             if block.isVisible() and bottom >= event.rect().top():
                 number = block.blockNumber() + 1
-                painter.setPen(QColor("#c62828") if number == self.error_line else dim)
+                painter.setPen(QColor(theme.current().bad) if number == self.error_line
+                               else dim)
                 painter.drawText(0, top, widget.width() - 5, height,
                                  Qt.AlignmentFlag.AlignRight, str(number))
             block = block.next()

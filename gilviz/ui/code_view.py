@@ -17,6 +17,7 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from gilviz.core.lesson import Lesson
+from gilviz.ui import theme
 
 # Lines that carry the lesson: thread life cycle, locking, signalling, pools, the GIL.
 KEY_MARKERS = (".start()", ".join(", "threading.Thread(", "make_thread(", "Lock(",
@@ -48,10 +49,15 @@ def key_lines(source: str, extra: tuple[str, ...] = ()) -> list[int]:
     return lines
 
 
+# Highlighting styles whose every token colour reads at 4.5:1 or more on the theme's
+# background and on the key lines' highlight (tests/ui/test_theme.py checks).
+CODE_STYLES = {False: ("xcode", "#fff7cc"), True: ("lightbulb", "#222211")}
+
+
 def source_html(source: str, dark: bool = False, extra: tuple[str, ...] = ()) -> str:
-    formatter = HtmlFormatter(noclasses=True, style="monokai" if dark else "default",
-                              hl_lines=key_lines(source, extra), nobackground=not dark,
-                              hl_color="#4a4a20" if dark else "#fff3b0")
+    style, key_line = CODE_STYLES[dark]
+    formatter = HtmlFormatter(noclasses=True, style=style, hl_lines=key_lines(source, extra),
+                              nobackground=True, hl_color=key_line)
     return highlight(source, PythonLexer(), formatter)
 
 
@@ -60,7 +66,6 @@ class CodeView(QWidget):
         super().__init__(parent)
         self.source = ""
         self.extra: tuple[str, ...] = ()
-        self.dark = False
         self.browser = QTextBrowser()
         self.browser.setObjectName("codeView")
         self.browser.setLineWrapMode(QTextBrowser.LineWrapMode.NoWrap)
@@ -85,12 +90,13 @@ class CodeView(QWidget):
         self.extra = lesson.key_code
         self._render()
 
-    def set_dark(self, dark: bool) -> None:
-        self.dark = dark
+    def restyle(self) -> None:
+        """The theme changed: highlight the code in its colours."""
         self._render()
 
     def _render(self) -> None:
-        html = source_html(self.source, self.dark, self.extra) if self.source else ""
+        dark = theme.current().dark
+        html = source_html(self.source, dark, self.extra) if self.source else ""
         self.browser.setHtml(html)
 
     @Slot()

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QTextBrowser,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gilviz.core.lesson import Lesson
-from gilviz.core.params import ParamError, resolve
+from gilviz.core.params import ChoiceParam, Param, ParamError, resolve
 from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
 from gilviz.core.runner import RunResult
 from gilviz.core.session import RunSession
@@ -32,16 +34,41 @@ from gilviz.ui.code_view import CodeView
 from gilviz.ui.cpu_cores import CpuCoresView
 from gilviz.ui.event_log import EventLog
 from gilviz.ui.lanes_view import ThreadLanesView
+from gilviz.ui.look import set_font_factor, set_ink
 from gilviz.ui.panels import LessonPanel, panels_for
 from gilviz.ui.param_form import ParamForm
 from gilviz.ui.result_view import ResultView
 from gilviz.ui.run_controller import RunController
 from gilviz.ui.settings import load_params, save_params
-from gilviz.ui.theme import BASE_POINT_SIZE, TITLE_POINT_SIZE, WARN
+from gilviz.ui.settings_summary import SettingsSummary
+from gilviz.ui.theme import TITLE_FACTOR
 from gilviz.ui.timeline_tab import TimelineTab
 
 log = logging.getLogger(__name__)
 
+
+def setting_text(spec: Param, value: Any) -> str:
+    """A knob's value as the form shows it: 10,000; 5 ms; the choice's label."""
+    if isinstance(spec, ChoiceParam):
+        return spec.label_of(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        unit = getattr(spec, "unit", "")
+        return f"{value:g} {unit}".strip()
+    text = str(value).replace("\n", ", ")
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def without_title(markdown: str) -> str:
+    """The notes minus their first heading: the page shows the title already, larger."""
+    first, _, rest = markdown.lstrip().partition("\n")
+    return rest.lstrip() if first.startswith("# ") else markdown
+
+
+PRESENTATION_LEFT = 0.34  # of the width for Run/Stop and the result in presentation mode
 
 IN_GUI_NOTE = (
     "Unticked, the lesson runs in a separate Python process (the isolated engine) and the "
@@ -73,11 +100,10 @@ class DemoPage(QWidget):
         self._shown_tenths = -1
 
         self.title = QLabel()
-        title_font = QFont(self.title.font())
-        title_font.setPointSize(TITLE_POINT_SIZE)
-        title_font.setBold(True)
-        self.title.setFont(title_font)
+        self.title.setObjectName("lessonTitle")
+        set_font_factor(self.title, TITLE_FACTOR, bold=True)
         self.blurb = QLabel()
+        self.blurb.setObjectName("lessonBlurb")
         self.blurb.setWordWrap(True)
 
         self.form = ParamForm()
@@ -95,21 +121,32 @@ class DemoPage(QWidget):
         self.gil_note = QLabel(GIL_NOTE)
         self.gil_note.setObjectName("gilNote")
         self.gil_note.setWordWrap(True)
-        self.gil_note.setStyleSheet(f"color: {WARN};")
+        set_ink(self.gil_note, "warn")
         self.gil_note.hide()
         self.reset_button = QPushButton("Reset to defaults")
         self.reset_button.setObjectName("resetButton")
-        buttons = QHBoxLayout()
+        # Run and Stop sit under the settings, outside their box. Once a run starts (and
+        # in presentation mode) the box folds into a summary of the settings, so the
+        # result below gets the height; "Change settings" opens it again.
+        self.run_row = QWidget()
+        self.run_row.setObjectName("runRow")
+        buttons = QHBoxLayout(self.run_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.stop_button)
+        self.settings_summary = SettingsSummary()
+        self.settings_summary.hide()
 
         settings = QGroupBox("Settings")
+        settings.setObjectName("settingsBox")
+        # Never squeezed by a tall tab below (the code): the tab scrolls instead.
+        settings.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         settings_layout = QVBoxLayout(settings)
         settings_layout.addWidget(self.form)
         settings_layout.addWidget(self.in_gui_process)
         settings_layout.addWidget(self.gil_note)
-        settings_layout.addLayout(buttons)
         settings_layout.addWidget(self.reset_button)
+        self.settings_box = settings
 
         self.result_view = ResultView()
         self.notes = QTextBrowser()
@@ -125,21 +162,36 @@ class DemoPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.cores = CpuCoresView()
-        self.cores.set_lesson_source(self._lesson_cpu_s)
-        cores_box = QGroupBox("CPU cores")
-        QVBoxLayout(cores_box).addWidget(self.cores)
         left_layout.addWidget(settings)
-        left_layout.addWidget(cores_box)
+        left_layout.addWidget(self.run_row)
         left_layout.addWidget(self.info_tabs, 1)
 
         self.lanes = ThreadLanesView()
-        lanes_box = QGroupBox("Threads")
-        QVBoxLayout(lanes_box).addWidget(self.lanes)
+        # The box's title and the colour key share its first line: one line more for rows.
+        lanes_box = QFrame()
+        lanes_box.setObjectName("threadsBox")
+        lanes_title = QLabel("Threads")
+        set_font_factor(lanes_title, 1.0, bold=True)
+        self.lanes_legend = self.lanes.legend  # says how the states are known, too
+        self.lanes_legend.changed.connect(self._refit_lanes)
+        header = QHBoxLayout()
+        header.addWidget(lanes_title)
+        header.addSpacing(24)
+        header.addWidget(self.lanes_legend, 1)
+        lanes_layout = QVBoxLayout(lanes_box)
+        lanes_layout.setContentsMargins(0, 0, 0, 0)
+        lanes_layout.addLayout(header)
+        lanes_layout.addWidget(self.lanes, 1)
+        # The machine's cores and gilviz's share: a line the window puts in its status
+        # bar, beside the UI lag meter, so the threads get the whole width here.
+        self.cores = CpuCoresView()
+        self.cores.set_lesson_source(self._lesson_cpu_s)
         self.log = EventLog()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("lessonTabs")
-        self.tabs.addTab(self.log, "What each thread printed")
+        self.tabs.addTab(self.log, "Output")
+        self.tabs.setTabToolTip(0, "What each thread printed, stamped with the time since "
+                                   "the run started")
         self.timeline = TimelineTab()
         self.tabs.addTab(self.timeline, "Timeline")
         self.session: RunSession | None = None  # the run shown, going on or ended
@@ -158,10 +210,16 @@ class DemoPage(QWidget):
         body.setStretchFactor(0, 0)
         body.setStretchFactor(1, 1)
         body.setSizes([380, 620])
+        self._body = body
+        self._normal_sizes: list[int] | None = None
+        self._presenting = False
+        self.settings_summary.change.clicked.connect(self._change_settings)
+        self.controller.runningChanged.connect(self._fold_settings)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.blurb)
+        layout.addWidget(self.settings_summary)  # the page's width: one or two lines
         layout.addWidget(body, 1)
 
         self.in_gui_process.toggled.connect(self._update_gil_note)
@@ -181,7 +239,7 @@ class DemoPage(QWidget):
         self.lesson = lesson
         self.title.setText(lesson.title)
         self.blurb.setText(lesson.blurb)
-        self.notes.setMarkdown(lesson_notes(lesson.id) or f"# {lesson.title}\n\n{lesson.blurb}")
+        self.notes.setMarkdown(without_title(lesson_notes(lesson.id) or lesson.blurb))
         self.code.show_lesson(lesson)
         self.info_tabs.setCurrentWidget(self.notes)
         self.form.set_specs(lesson.params)
@@ -190,6 +248,7 @@ class DemoPage(QWidget):
         self.in_gui_process.setChecked(default_placement(lesson) == IN_PROCESS)
         self.in_gui_process.setVisible(lesson.cooperative)  # else it runs only in the engine
         self._update_gil_note()
+        self.open_settings(not self._presenting)
         self._replace_panels(panels_for(lesson.id))
         self._show_panels_for({spec.name: spec.default for spec in lesson.params})
         self.lanes.clear()
@@ -208,19 +267,63 @@ class DemoPage(QWidget):
         if self.settings is not None and self.lesson is not None:
             save_params(self.settings, self.lesson, self.form.values())
 
-    def set_point_size(self, points: int) -> None:
-        """Follow the window's zoom: fonts set explicitly do not follow the app's."""
-        title_font = QFont(self.title.font())
-        title_font.setPointSize(points + TITLE_POINT_SIZE - BASE_POINT_SIZE)
-        self.title.setFont(title_font)
-        for widget in (self.log, self.code.browser):
-            font = QFont(widget.font())
-            font.setPointSize(points)
-            widget.setFont(font)
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: the settings give way to the lesson's visuals (the Run
+        and Stop buttons and a one-line summary stay); leaving it restores the layout."""
+        if on == self._presenting:
+            return
+        self._presenting = on
+        self.open_settings(not on)
+        if on:
+            self._normal_sizes = self._body.sizes()
+            # The window is about to lose its lesson list: share its whole width.
+            total = max(sum(self._normal_sizes), self.window().width() - 40)
+            left = int(total * PRESENTATION_LEFT)
+            self._body.setSizes([left, total - left])
+        elif self._normal_sizes:
+            self._body.setSizes(self._normal_sizes)
+
+    def show_tab(self, number: int) -> None:
+        """Bring the lesson's number-th visible tab to the front (keys 1-9)."""
+        shown = [i for i in range(self.tabs.count()) if self.tabs.isTabVisible(i)]
+        if 1 <= number <= len(shown):
+            self.tabs.setCurrentIndex(shown[number - 1])
+
+    def lesson_key(self, name: str) -> None:
+        """A lesson key (set the event, step the replay): the first panel that takes it
+        comes to the front."""
+        for panel in self.panels:
+            if panel.handle_key(name):
+                self.tabs.setCurrentWidget(panel)
+                return
+
+    def open_settings(self, open_: bool) -> None:
+        """Show the settings form, or fold it into its one-line summary."""
+        self.settings_box.setVisible(open_)
+        self.settings_summary.setVisible(not open_)
+        if not open_:
+            self._show_settings_summary()
+
+    @Slot()
+    def _change_settings(self) -> None:
+        self.open_settings(True)
 
     @Slot(bool)
-    def set_dark(self, dark: bool) -> None:
-        self.code.set_dark(dark)
+    def _fold_settings(self, running: bool) -> None:
+        if running:
+            self.open_settings(False)
+
+    def _show_settings_summary(self) -> None:
+        if self.lesson is None:
+            return
+        values = self.form.values()
+        # A value never breaks across lines ("1 s", not "1" then "s").
+        parts = [f"{spec.label}: <b>"
+                 f"{html.escape(setting_text(spec, values[spec.name])).replace(' ', '&nbsp;')}"
+                 f"</b>" for spec in self.lesson.params if spec.name in values]
+        where = ("in the window's process" if self.in_gui_process.isChecked()
+                 else "in the isolated engine")
+        self.settings_summary.show_text(" · ".join([*parts, where]))
 
     @Slot()
     def run(self) -> None:
@@ -319,6 +422,7 @@ class DemoPage(QWidget):
         for panel in panels:
             self.tabs.addTab(panel, panel.title)
             panel.poke.connect(self.controller.poke)
+            panel.suggest.connect(self._run_with)
             panel.run_requested.connect(self.run)
         self.tabs.setCurrentIndex(0)
         for panel in panels:
@@ -335,7 +439,10 @@ class DemoPage(QWidget):
     def _on_tab_changed(self, index: int) -> None:
         """The log reads fine in a strip; the timeline and charts need height."""
         if self.tabs.widget(index) is not self.log:
-            self._give_tabs_room()
+            if self.lanes.lanes():
+                self._fit_lanes()  # the rows keep what they need, up to this tab's share
+            else:
+                self._give_tabs_room()
         if self.tabs.widget(index) is self.timeline and self.recorder is not None:
             self.timeline.refresh(self.recorder, final=True)
 
@@ -345,14 +452,44 @@ class DemoPage(QWidget):
         self._right.setSizes([lanes_height, total - lanes_height])
     def _show_panels_for(self, params: dict) -> None:
         for panel in self.panels:
-            self.tabs.setTabVisible(self.tabs.indexOf(panel), panel.applies_to(params))
+            shown = panel.applies_to(params) or panel.hint_when_empty
+            self.tabs.setTabVisible(self.tabs.indexOf(panel), shown)
+
+    @Slot(dict)
+    def _run_with(self, values: dict) -> None:
+        """A panel's one-click button: these knobs, as if typed, then Run."""
+        if self.controller.is_running():
+            return
+        self.form.set_values(values)
+        self.run()
+
+    @Slot()
+    def _refit_lanes(self) -> None:
+        """The key above the rows changed (and maybe its height): fit the rows again."""
+        if self.lanes.lanes():
+            QTimer.singleShot(0, self._fit_lanes)  # once the key has its new height
 
     def _fit_lanes(self) -> None:
         """Give the thread rows the room they need (up to 70%), the log the rest."""
         total = sum(self._right.sizes())
-        chrome = self._lanes_box.sizeHint().height() - self.lanes.sizeHint().height()
-        wanted = self.lanes.canvas.sizeHint().height() + chrome + 8
-        lanes_height = min(wanted, int(total * 0.7))
+        legend = self.lanes_legend
+        # What the box adds around the rows: its title and margins, the legend (as
+        # wrapped at its width) and the spacing, measured as laid out now.
+        chrome = (self._lanes_box.height() - self.lanes.height() - legend.height()
+                  + legend.heightForWidth(legend.width()))
+        wanted = self.lanes.wanted_height() + chrome + 4
+        # Up to 70% with the log in front (it reads fine in a strip); a lesson's own tab
+        # keeps at least what it needs (and half), and the rows scroll beyond that.
+        current = self.tabs.currentWidget()
+        if current is self.log:
+            room = int(total * 0.7)
+        else:  # a chart or a panel: at most 45% (30% beside the timeline, which draws
+            # every thread itself), less if the tab needs more
+            cap = 0.3 if current is self.timeline else 0.45
+            needs = (current.minimumSizeHint().height()
+                     + self.tabs.tabBar().sizeHint().height() + 12)
+            room = max(int(total * 0.25), min(int(total * cap), total - needs))
+        lanes_height = min(wanted, room)
         self._right.setSizes([lanes_height, total - lanes_height])
 
     @Slot(object)

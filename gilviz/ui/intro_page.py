@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from gilviz.core.lesson import Lesson
+from gilviz.ui.look import set_font_factor
+
+PROSE_FACTOR = 1.25  # prose for the back row
 
 
 class IntroPage(QWidget):
@@ -17,11 +19,7 @@ class IntroPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
         layout.addWidget(self.view)
-
-    def set_point_size(self, points: int) -> None:
-        font = QFont(self.view.font())
-        font.setPointSize(points + 3)  # prose for the back row
-        self.view.setFont(font)
+        set_font_factor(self.view, PROSE_FACTOR)
 
     def show_text(self, markdown: str, lessons: list[Lesson] | None = None,
                   first_number: int = 1) -> None:

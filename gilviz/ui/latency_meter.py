@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from gilviz.core.latency import LatencyStats, LatencyWindow
-from gilviz.ui.theme import BAD, GOOD, WARN
+from gilviz.ui import theme
 
 HEARTBEAT_MS = 10
 REFRESH_MS = 250
@@ -21,9 +21,10 @@ STUTTER_MS = 50.0
 
 
 def colour_for(stats: LatencyStats) -> str:
+    look = theme.current()
     if stats.p99_ms <= SMOOTH_MS:
-        return GOOD
-    return WARN if stats.p99_ms <= STUTTER_MS else BAD
+        return look.good
+    return look.warn if stats.p99_ms <= STUTTER_MS else look.bad
 
 
 class LatencyMeter(QLabel):
@@ -31,10 +32,14 @@ class LatencyMeter(QLabel):
         super().__init__(parent)
         self.setObjectName("uiLatency")
         self.setToolTip(
-            f"How late the window's event loop runs: a {HEARTBEAT_MS} ms timer's delay, "
-            f"p50 and p99 over the last {span_s:g} s.\nGreen: under one 60 Hz frame "
-            f"({SMOOTH_MS:g} ms). Amber: visible hitches. Red: over {STUTTER_MS:g} ms, "
-            "the window stutters."
+            "UI lag: how late this window answers, measured, not estimated. A timer asks "
+            f"to run every {HEARTBEAT_MS} ms; each time it runs late, by how much is noted. "
+            f"p50: the typical delay, p99: the worst 1 in 100, over the last {span_s:g} s.\n"
+            "The window draws, takes clicks and keys only between those ticks, so this is "
+            "what you feel. Threads of a lesson running inside the window's process hold "
+            "its GIL and push it up.\n"
+            f"Green: within one 60 Hz frame ({SMOOTH_MS:g} ms). Amber: visible hitches. "
+            f"Red: over {STUTTER_MS:g} ms, the window stutters."
         )
         self.window_stats = LatencyWindow(span_s)
         self._last: float | None = None

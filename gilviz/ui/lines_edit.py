@@ -13,10 +13,11 @@ from PySide6.QtGui import QColor, QFontMetrics, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from gilviz.core.params import LinesParam
-from gilviz.ui.theme import BAD
+from gilviz.ui import theme
+from gilviz.ui.look import set_ink
 
 VISIBLE_LINES = 3.6  # enough to see it is a list; it scrolls for more
-MARK = QColor("#fbd5d5")
+MARK = {False: "#fbd5d5", True: "#5c1f1f"}  # a bad line's background, by theme
 
 
 class LinesEdit(QWidget):
@@ -28,18 +29,23 @@ class LinesEdit(QWidget):
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setTabChangesFocus(True)
         self.editor.setPlaceholderText("one per line")
-        line_h = QFontMetrics(self.editor.font()).lineSpacing()
-        self.editor.setFixedHeight(int(line_h * VISIBLE_LINES) + 12)
         self.problems = QLabel()
         self.problems.setObjectName(f"problems_{spec.name}")
-        self.problems.setStyleSheet(f"color: {BAD};")
+        set_ink(self.problems, "bad")
         self.problems.hide()
+        self.restyle()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.editor)
         layout.addWidget(self.problems)
         self.editor.textChanged.connect(self._mark)
+
+    def restyle(self) -> None:
+        """Zoom or theme changed: the same number of lines in view, marks recoloured."""
+        line_h = QFontMetrics(self.editor.font()).lineSpacing()
+        self.editor.setFixedHeight(int(line_h * VISIBLE_LINES) + 12)
+        self._mark()
 
     def text(self) -> str:
         return self.editor.toPlainText()
@@ -65,7 +71,7 @@ class LinesEdit(QWidget):
         document = self.editor.document()
         for number, _ in bad:
             selection = QTextEdit.ExtraSelection()
-            selection.format.setBackground(MARK)
+            selection.format.setBackground(QColor(MARK[theme.current().dark]))
             selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             selection.cursor = QTextCursor(document.findBlockByNumber(number - 1))
             selections.append(selection)

@@ -27,11 +27,13 @@ from gilviz.notes import chapter_notes, opening_notes
 from gilviz.ui.demo_page import DemoPage
 from gilviz.ui.intro_page import IntroPage
 from gilviz.ui.latency_meter import LatencyMeter
+from gilviz.ui.look import points_for_pixels, restyle, set_points
 from gilviz.ui.navigator import CHAPTER, LESSON, LessonNavigator
 from gilviz.ui.presenter import PresenterKeys, apply_theme, clamp_zoom, point_size
 from gilviz.ui.settings import open_settings
 
 WINDOW_TITLE = "gilviz: Python threads and the GIL, live"
+PRESENTATION_MIN_PX = 20  # no text smaller than this in presentation mode
 
 
 class ExportError(Exception):
@@ -46,6 +48,7 @@ class MainWindow(QMainWindow):
         self.settings = open_settings()
         self.navigator = LessonNavigator(registry)
         self.navigator.setMinimumWidth(230)
+        self.presenting = False
         self.page = DemoPage(self.settings)
         self.intro = IntroPage()
         self.pages = QStackedWidget()
@@ -57,12 +60,14 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([270, 1010])
         self.setCentralWidget(splitter)
+        self.splitter = splitter
 
         self.position = QLabel()
         self.position.setObjectName("position")
         self.chapter_label = QLabel()
         self.statusBar().addWidget(self.chapter_label)
         self.latency_meter = LatencyMeter()
+        self.statusBar().addPermanentWidget(self.page.cores)
         self.statusBar().addPermanentWidget(self.latency_meter)
 
         self.zoom = clamp_zoom(int(self.settings.value("zoom", 0)))
@@ -76,6 +81,10 @@ class MainWindow(QMainWindow):
             "zoom_in": lambda: self.set_zoom(self.zoom + 1),
             "zoom_out": lambda: self.set_zoom(self.zoom - 1),
             "zoom_reset": lambda: self.set_zoom(0),
+            "presentation": self.presentation_action.toggle,
+            **{f"tab_{n}": (lambda n=n: self.page.show_tab(n)) for n in range(1, 10)},
+            **{name: (lambda name=name: self.page.lesson_key(name))
+               for name in ("set_event", "replay_next", "replay_previous")},
         })
         app = QApplication.instance()
         if app is not None:
@@ -92,7 +101,8 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(corner)
         row.setContentsMargins(0, 0, 6, 0)
         keys = "Page Down/Up or arrows: next/previous · Space/F5: run · Esc: stop · " \
-               "F11: full screen · Ctrl+= / Ctrl+- / Ctrl+0: zoom"
+               "F6: presentation mode · F11: full screen · Ctrl+= / Ctrl+- / Ctrl+0: zoom" \
+               " · 1-4: the lesson's tabs · E: set the event · . and ,: replay step"
         for text, tip, slot in (
             ("◀ Previous", "Previous page (Page Up, Left)", self.previous_page),
             ("Next ▶", "Next page (Page Down, Right)", self.next_page),
@@ -137,7 +147,7 @@ class MainWindow(QMainWindow):
             lesson = self.registry.get(key)
             self.page.show_lesson(lesson)
             self.pages.setCurrentWidget(self.page)
-            self.position.setText(f"  {ids.index(key) + 1} / {len(ids)}  ")
+            self._show_position(f"{ids.index(key) + 1} / {len(ids)}")
             self.chapter_label.setText(lesson.chapter)
             return
         self.page.leave()
@@ -150,7 +160,27 @@ class MainWindow(QMainWindow):
             self.intro.show_text(opening_notes() or "# gilviz")
             self.chapter_label.setText("Before the demos")
         self.pages.setCurrentWidget(self.intro)
-        self.position.setText(f"  - / {len(ids)}  ")
+        self._show_position(self._place_of(kind, key))
+
+    def _show_position(self, text: str) -> None:
+        """The page's place in the menu bar's corner, which is sized again to fit it."""
+        self.position.setText(f"  {text}  ")
+        self._corner.adjustSize()
+        self.menuBar().updateGeometry()
+        self.menuBar().adjustSize()
+
+    def _place_of(self, kind: str, key: str) -> str:
+        """Where a page without a lesson sits: the opening, or a chapter and its lessons."""
+        chapters = [chapter for chapter, _ in self.registry.chapters()]
+        if kind != CHAPTER or key not in chapters:
+            return f"Opening · {len(self.registry)} lessons"
+        ids = [lesson.id for lesson in self.registry]
+        lessons = [lesson.id for lesson in self.registry if lesson.chapter == key]
+        if not lessons:
+            return f"Chapter {chapters.index(key) + 1} of {len(chapters)}"
+        first, last = ids.index(lessons[0]) + 1, ids.index(lessons[-1]) + 1
+        span = f"{first}" if first == last else f"{first}-{last}"
+        return f"Chapter {chapters.index(key) + 1}/{len(chapters)} · {span} of {len(ids)}"
 
     @Slot()
     def next_page(self) -> None:
@@ -169,17 +199,18 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
 
     def set_zoom(self, steps: int) -> None:
-        """Scale the whole interface: every font follows the application's."""
+        """Scale every text of the window, painted or not, from one base size."""
         self.zoom = clamp_zoom(steps)
         self.settings.setValue("zoom", self.zoom)
-        points = point_size(self.zoom)
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            font = app.font()
-            font.setPointSize(points)
-            app.setFont(font)
-        self.page.set_point_size(points)
-        self.intro.set_point_size(points)
+        self._apply_scale()
+
+    def _apply_scale(self) -> None:
+        points = float(point_size(self.zoom))
+        if self.presenting:  # the zoom still adds on top, from a floor the room can read
+            floor = points_for_pixels(PRESENTATION_MIN_PX, self)
+            points = max(points, floor) + max(0, self.zoom)
+        set_points(points)
+        restyle(self)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark
@@ -190,9 +221,28 @@ class MainWindow(QMainWindow):
         # Widgets styled by a style sheet keep the palette they were polished with:
         # setting the sheet again repolishes them in the new colours.
         self.page.setStyleSheet(self.page.styleSheet())
-        self.page.set_dark(dark)
+        restyle(self)
         if hasattr(self, "dark_action"):
             self.dark_action.setChecked(dark)
+
+    @Slot(bool)
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: no navigator, no settings form, the lesson's visuals get
+        the width, and no text smaller than PRESENTATION_MIN_PX. Leaving it puts the
+        layout and the sizes back as they were."""
+        if on == self.presenting:
+            return
+        self.presenting = on
+        if on:
+            self._normal_split = self.splitter.sizes()
+        self.navigator.setVisible(not on)
+        self.chapter_label.setVisible(not on)  # the status bar's room goes to CPU and lag
+        self.page.set_presentation(on)
+        self._apply_scale()
+        if not on and getattr(self, "_normal_split", None):
+            self.splitter.setSizes(self._normal_split)
+        if self.presentation_action.isChecked() != on:
+            self.presentation_action.setChecked(on)
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
@@ -212,6 +262,13 @@ class MainWindow(QMainWindow):
         menu.addAction(quit_action)
 
         view = self.menuBar().addMenu("&View")
+        self.presentation_action = QAction("Presentation mode\tF6", self)
+        self.presentation_action.setObjectName("presentationModeAction")
+        self.presentation_action.setCheckable(True)
+        self.presentation_action.setToolTip("Hide the lesson list and the settings; "
+                                            "large text for the room (F6)")
+        self.presentation_action.toggled.connect(self.set_presentation)
+        view.addAction(self.presentation_action)
         self.dark_action = QAction("Dark theme", self)
         self.dark_action.setCheckable(True)
         self.dark_action.setChecked(self.dark)

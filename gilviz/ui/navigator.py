@@ -6,9 +6,16 @@ intro, the chapter's lessons, next chapter intro, ...
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from gilviz.core.lesson import Registry
 
@@ -16,6 +23,35 @@ KIND_ROLE = Qt.ItemDataRole.UserRole
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 LESSON_ROLE = KEY_ROLE  # kept for callers that look a lesson's id up on its item
 OPENING, CHAPTER, LESSON = "opening", "chapter", "lesson"
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their title wrapped to the column: Qt's tree measures a row as
+    if the text had all the width it wants, and then cuts it."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if index.data(KIND_ROLE) != LESSON:  # the opening and the chapters: bold
+            option.font.setBold(True)
+            option.fontMetrics = QFontMetrics(option.font)
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        styled = QStyleOptionViewItem(option)
+        self.initStyleOption(styled, index)
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = self.tree.viewport().width() - self.tree.indentation() * depth - 8
+        rect = QFontMetrics(styled.font).boundingRect(
+            QRect(0, 0, max(20, width), 10_000), Qt.TextFlag.TextWordWrap, styled.text)
+        line = QFontMetrics(styled.font).height()
+        return QSize(width, max(line, rect.height()) + 4)
 
 
 class LessonNavigator(QTreeWidget):
@@ -27,14 +63,19 @@ class LessonNavigator(QTreeWidget):
         self.setHeaderHidden(True)
         self.setRootIsDecorated(False)
         self.setIndentation(14)
+        # Whole titles, wrapped onto a second line when the column is narrow: never "…".
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setUniformRowHeights(False)
+        self.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setItemDelegate(WrappingDelegate(self))
         self._items: dict[str, QTreeWidgetItem] = {}
         self._chapters: dict[str, QTreeWidgetItem] = {}
-        opening = self._item(None, "Start here: processes, threads, cores", OPENING, "intro")
-        opening.setFont(0, self._bold(opening))
+        self._item(None, "Start here: processes, threads, cores", OPENING, "intro")
         number = 0
         for chapter, lessons in registry.chapters():
             head = self._item(None, chapter, CHAPTER, chapter)
-            head.setFont(0, self._bold(head))
             self._chapters[chapter] = head
             for lesson in lessons:
                 number += 1
@@ -43,6 +84,13 @@ class LessonNavigator(QTreeWidget):
                 self._items[lesson.id] = item
         self.expandAll()
         self.currentItemChanged.connect(self._on_current_changed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.scheduleDelayedItemsLayout()  # rows re-measured for the new width
+
+    def restyle(self) -> None:
+        self.scheduleDelayedItemsLayout()  # and for a new text size
 
     def _item(self, parent: QTreeWidgetItem | None, text: str, kind: str,
               key: str) -> QTreeWidgetItem:
@@ -55,12 +103,6 @@ class LessonNavigator(QTreeWidget):
         else:
             parent.addChild(item)
         return item
-
-    @staticmethod
-    def _bold(item: QTreeWidgetItem) -> QFont:
-        font = QFont(item.font(0))
-        font.setBold(True)
-        return font
 
     def lesson_ids(self) -> list[str]:
         return list(self._items)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
@@ -64,16 +65,26 @@ class ParamForm(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._specs: tuple[Param, ...] = ()
         self._widgets: dict[str, QWidget] = {}
+        self._labels: dict[str, QLabel] = {}  # the labels on a row of their own
 
     def set_specs(self, specs: tuple[Param, ...]) -> None:
         while self._layout.rowCount():
             self._layout.removeRow(0)
         self._specs = tuple(spec for spec in specs if spec.in_form)  # the page has the rest
         self._widgets = {}
+        self._labels = {}
         for spec in self._specs:
             widget = _make_widget(spec)
             self._widgets[spec.name] = widget
-            self._layout.addRow(f"{spec.label}:", widget)
+            if isinstance(spec, TextParam | LinesParam):
+                # Text gets the form's whole width, under its label: a message is read
+                # whole, not its last few words.
+                label = QLabel(f"{spec.label}:")
+                self._labels[spec.name] = label
+                self._layout.addRow(label)
+                self._layout.addRow(widget)
+            else:
+                self._layout.addRow(f"{spec.label}:", widget)
             if isinstance(widget, QComboBox):
                 widget.currentIndexChanged.connect(self._update_shown)
         self.reset()
@@ -90,7 +101,10 @@ class ParamForm(QWidget):
     @Slot()
     def _update_shown(self) -> None:
         for spec in self._specs:
-            self._layout.setRowVisible(self._widgets[spec.name], self.is_shown(spec))
+            shown = self.is_shown(spec)
+            self._layout.setRowVisible(self._widgets[spec.name], shown)
+            if spec.name in self._labels:
+                self._layout.setRowVisible(self._labels[spec.name], shown)
 
     def widget(self, name: str) -> QWidget:
         return self._widgets[name]

@@ -21,9 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gilviz.ui.theme import BASE_POINT_SIZE
+from gilviz.ui.theme import BASE_POINT_SIZE, Theme, set_current
 
 MIN_ZOOM, MAX_ZOOM = -4, 16
+# Keys a lesson's own tabs answer to (only while nothing takes typing).
+LESSON_KEYS = {Qt.Key.Key_E: "set_event", Qt.Key.Key_Period: "replay_next",
+               Qt.Key.Key_Greater: "replay_next", Qt.Key.Key_Comma: "replay_previous",
+               Qt.Key.Key_Less: "replay_previous"}
 TYPING = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
 ARROW_OWNERS = (*TYPING, QAbstractItemView)
 
@@ -65,10 +69,18 @@ class PresenterKeys(QObject):
             return "run"
         if key == Qt.Key.Key_F11:
             return "full_screen"
+        if key == Qt.Key.Key_F6:
+            return "presentation"
         if key == Qt.Key.Key_Escape:
             return "stop"
         if key == Qt.Key.Key_Space and not isinstance(focus, TYPING):
             return "run"
+        if isinstance(focus, TYPING):
+            return None
+        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            return f"tab_{key - Qt.Key.Key_0}"
+        if key in LESSON_KEYS:
+            return LESSON_KEYS[key]
         if not isinstance(focus, ARROW_OWNERS):
             if key in (Qt.Key.Key_Right, Qt.Key.Key_Down):
                 return "next"
@@ -85,24 +97,35 @@ def point_size(zoom: int) -> int:
     return BASE_POINT_SIZE + clamp_zoom(zoom)
 
 
-def dark_palette() -> QPalette:
-    palette = QPalette()
+def theme_palette(look: Theme, base: QPalette | None = None) -> QPalette:
+    """The theme's colours over `base` (the style's own palette): every role that
+    carries text has a colour checked for contrast."""
+    palette = QPalette(base) if base is not None else QPalette()
     roles = {
-        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
-        QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#2a2b2e",
-        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#303134",
-        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#1a73e8",
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#303134",
-        QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-        QPalette.ColorRole.Mid: "#5f6368", QPalette.ColorRole.Link: "#8ab4f8",
+        QPalette.ColorRole.Window: look.window, QPalette.ColorRole.WindowText: look.text,
+        QPalette.ColorRole.Base: look.base, QPalette.ColorRole.AlternateBase: look.alternate_base,
+        QPalette.ColorRole.Text: look.text, QPalette.ColorRole.Button: look.button,
+        QPalette.ColorRole.ButtonText: look.text, QPalette.ColorRole.Highlight: look.highlight,
+        QPalette.ColorRole.HighlightedText: look.highlighted_text,
+        QPalette.ColorRole.ToolTipBase: look.base, QPalette.ColorRole.ToolTipText: look.text,
+        QPalette.ColorRole.PlaceholderText: look.muted, QPalette.ColorRole.Mid: look.mid,
+        QPalette.ColorRole.Link: look.link, QPalette.ColorRole.BrightText: look.base,
     }
     for role, colour in roles.items():
         palette.setColor(role, QColor(colour))
+    if look.dark:  # Fusion draws bevels from these: darker shades on a dark window
+        for role, colour in ((QPalette.ColorRole.Light, "#4a4b4e"),
+                             (QPalette.ColorRole.Midlight, "#3a3b3e"),
+                             (QPalette.ColorRole.Dark, "#111213"),
+                             (QPalette.ColorRole.Shadow, "#000000")):
+            palette.setColor(role, QColor(colour))
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
                  QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#80868b"))
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(look.disabled_text))
     return palette
 
 
-def apply_theme(app: QApplication, dark: bool) -> None:
-    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+def apply_theme(app: QApplication, dark: bool) -> Theme:
+    look = set_current(dark)
+    app.setPalette(theme_palette(look, app.style().standardPalette()))
+    return look

@@ -13,6 +13,8 @@ from pygments.styles import get_style_by_name
 from pygments.token import String, _TokenType
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
+from gilviz.ui.code_view import CODE_STYLES  # colours checked for contrast
+
 OUTSIDE, IN_SINGLE_TRIPLE, IN_DOUBLE_TRIPLE = 0, 1, 2
 TRIPLES = {IN_SINGLE_TRIPLE: "'''", IN_DOUBLE_TRIPLE: '"""'}
 
@@ -58,11 +60,11 @@ class PythonHighlighter(QSyntaxHighlighter):
         self._lexer = PythonLexer(stripnl=False, ensurenl=False)
         self._formats: dict[_TokenType, QTextCharFormat] = {}
         self.dark = dark
-        self._style = get_style_by_name("monokai" if dark else "default")
+        self._style = get_style_by_name(CODE_STYLES[dark][0])
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark
-        self._style = get_style_by_name("monokai" if dark else "default")
+        self._style = get_style_by_name(CODE_STYLES[dark][0])
         self._formats.clear()
         self.rehighlight()
 

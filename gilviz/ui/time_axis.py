@@ -22,8 +22,9 @@ def nice_step(raw: float) -> float:
 
 
 def draw_time_axis(painter: QPainter, plot: QRectF, t0: float, t1: float,
-                   bottom: float) -> None:
-    """Ticks and labels along plot's bottom edge for times t0..t1 (seconds)."""
+                   bottom: float, labels: bool = True) -> None:
+    """Ticks and labels along plot's bottom edge for times t0..t1 (seconds); ticks only
+    when `labels` is False (a chart stacked over another on the same scale)."""
     if t1 <= t0:
         return
     step = nice_step((t1 - t0) / TICKS)
@@ -32,6 +33,7 @@ def draw_time_axis(painter: QPainter, plot: QRectF, t0: float, t1: float,
     while tick <= t1 + 1e-12:
         x = plot.left() + (tick - t0) / (t1 - t0) * plot.width()
         painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))
-        painter.drawText(QRectF(x - 40, plot.bottom() + 4, 80, bottom - plot.bottom()),
-                         Qt.AlignmentFlag.AlignHCenter, f"{tick:.{digits}f} s")
+        if labels:
+            painter.drawText(QRectF(x - 40, plot.bottom() + 4, 80, bottom - plot.bottom()),
+                             Qt.AlignmentFlag.AlignHCenter, f"{tick:.{digits}f} s")
         tick += step

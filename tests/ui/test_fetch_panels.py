@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QCheckBox
 
 from gilviz.demos.fetch import UNRESOLVED
 from gilviz.demos.local_site import LocalSite
-from gilviz.ui.panels.fetch_view import FetchPanel, FetchTable
-from gilviz.ui.theme import BAD
+from gilviz.ui.look import ink
+from gilviz.ui.panels.fetch_view import FAILED_FILL, FetchPanel, FetchTable
 from tests.ui.helpers import choose_lesson, click, find, run_and_wait, set_param
 
 
@@ -43,10 +43,13 @@ def test_local_mode_draws_totals_gantt_and_a_row_per_url(qtbot, window):
     assert totals.count("x</b> faster") == 2
     rows = gantt.gantt.rows
     assert rows[0] == "sequential" and rows[1:11] == [f"Thread-{i}" for i in range(1, 11)]
-    assert 1 <= len([r for r in rows if r.startswith("pool-worker_")]) <= 4
+    # The pool's rows are named as the threads are (and as the Threads panel shows them).
+    pool_rows = [r for r in rows if r.startswith("pool-worker")]
+    assert 1 <= len(pool_rows) <= 4
+    assert set(pool_rows) <= {lane.name for lane in window.page.lanes.lanes()}
     bars = gantt.gantt.bars
     assert len(bars) == 3 * 10  # the mistyped URL is never requested
-    assert sum(1 for bar in bars if QColor(bar.colour) == QColor(BAD)) == 3 * 3
+    assert sum(1 for bar in bars if QColor(bar.colour) == QColor(FAILED_FILL)) == 3 * 3
     assert {bar.label for bar in bars} >= {"github.com", "server-error", "too-slow"}
     text = table.rows_text()
     assert len(text) == 11
@@ -54,7 +57,7 @@ def test_local_mode_draws_totals_gantt_and_a_row_per_url(qtbot, window):
     assert [row[table.ERROR] for row in text[7:10]] == [
         "HTTP 500", "timeout after 0.3 s", "connection refused"]
     assert text[10][table.ERROR].startswith("invalid URL, skipped")
-    assert table.table.item(7, table.ERROR).foreground().color() == QColor(BAD)
+    assert table.table.item(7, table.ERROR).foreground().color() == QColor(ink("bad"))
     assert table.table.item(0, table.ERROR).text() == ""
     assert port_is_closed(result.result["server"])
 

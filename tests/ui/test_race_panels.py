@@ -1,3 +1,4 @@
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from gilviz.demos import REGISTRY, interleaving
@@ -45,16 +46,18 @@ def test_the_counter_climbs_live(qtbot, window):
         click(qtbot, window, "stopButton")
 
 
-def test_histogram_appears_only_with_several_trials(qtbot, window):
+def test_histogram_tab_says_what_fills_it_and_fills_with_several_trials(qtbot, window):
     choose_lesson(window, "race")
     histogram = panel_named(window, "histogramPanel")
-    assert not tab_shown(window, histogram)
+    # Visible from the start, explaining itself, with a one-click way to fill it.
+    assert tab_shown(window, histogram)
+    assert histogram.hint.isVisibleTo(histogram) and "Trials" in histogram.hint.label.text()
     set_param(window, "iterations", 500)
     run_and_wait(qtbot, window)
-    assert not tab_shown(window, histogram)
+    assert tab_shown(window, histogram) and histogram.hint.isVisibleTo(histogram)
     set_param(window, "trials", 6)
     result = run_and_wait(qtbot, window)
-    assert tab_shown(window, histogram)
+    assert tab_shown(window, histogram) and not histogram.hint.isVisibleTo(histogram)
     assert window.page.tabs.currentWidget() is histogram
     assert histogram.losses == result.result["lost_per_trial"]
     heights = histogram.bars.opts["height"]
@@ -62,13 +65,16 @@ def test_histogram_appears_only_with_several_trials(qtbot, window):
     assert "6 of 6 trials" in find(window, QLabel, "histogramSummary").text()
 
 
-def test_replay_steps_forward_and_back_after_the_run(qtbot, window):
+def test_replay_a_small_race_in_one_click_and_step_through_it(qtbot, window):
     choose_lesson(window, "race")
     replay = panel_named(window, "replayPanel")
-    assert not tab_shown(window, replay)  # the default run is too big to record
-    set_param(window, "threads", 2)
-    set_param(window, "iterations", 30)
-    result = run_and_wait(qtbot, window)
+    # The default run is too big to record: the tab says so and offers a small race.
+    assert tab_shown(window, replay) and replay.hint.isVisibleTo(replay)
+    with qtbot.waitSignal(window.page.controller.runFinished, timeout=20_000) as done:
+        qtbot.mouseClick(replay.hint.button, Qt.MouseButton.LeftButton)
+    result = done.args[0]
+    assert (result.params["threads"], result.params["iterations"]) == (2, 30)
+    assert not replay.hint.isVisibleTo(replay)
     assert tab_shown(window, replay) and window.page.tabs.currentWidget() is replay
     assert len(replay.steps) == 120 and replay.current == 0
     caption = find(window, QLabel, "replayCaption")
@@ -89,6 +95,16 @@ def test_replay_steps_forward_and_back_after_the_run(qtbot, window):
     status = find(window, QLabel, "replayStatus").text()
     assert f"of {result.result['lost']}" in status
     replay.canvas.grab()  # paints without error at this step
+    # The keys step too, wherever the focus is (not in a text field).
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    window.page.tabs.setCurrentIndex(0)
+    window.navigator.setFocus()  # a spin box in focus would take the key as typing
+    at = replay.current
+    qtbot.keyClick(window.navigator, Qt.Key.Key_Period)
+    assert replay.current == at + 1 and window.page.tabs.currentWidget() is replay
+    qtbot.keyClick(window.navigator, Qt.Key.Key_Comma)
+    assert replay.current == at
 
 
 def test_lock_runs_from_the_window_exact_and_timed(qtbot, window):
@@ -111,10 +127,12 @@ def test_lock_runs_from_the_window_exact_and_timed(qtbot, window):
     cost.bars.grab()
 
 
-def test_lock_without_compare_hides_the_cost_tab(qtbot, window):
+def test_lock_without_compare_explains_the_cost_tab(qtbot, window):
     choose_lesson(window, "lock")
     set_param(window, "iterations", 200)
     set_param(window, "compare", "no")
     result = run_and_wait(qtbot, window)
     assert result.result["lost"] == 0 and "race_s" not in result.result
-    assert not tab_shown(window, panel_named(window, "lockCostPanel"))
+    cost = panel_named(window, "lockCostPanel")
+    assert tab_shown(window, cost) and cost.hint.isVisibleTo(cost)
+    assert cost.hint.values == {"compare": "yes"}

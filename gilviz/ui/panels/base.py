@@ -19,6 +19,12 @@ class LessonPanel(QWidget):
     # Emitted by a panel's own button ("Set event"): the page forwards it to the running
     # lesson, which sees it through Probe.pokes() / wait_for_poke().
     poke = Signal()
+    # Emitted by a panel's one-click button ("Replay a small race"): the page sets these
+    # knobs on the form, as if typed, and runs the lesson.
+    suggest = Signal(dict)
+    # Shown as a tab even when the settings do not fill it: it then says which setting
+    # does, with a button that sets it and runs.
+    hint_when_empty = False
     # Emitted to run the lesson as the Run button would (Ctrl+Enter in an editor).
     run_requested = Signal()
 
@@ -44,3 +50,8 @@ class LessonPanel(QWidget):
 
     def show_result(self, result: RunResult) -> None:
         """The run ended (finished, stopped or failed)."""
+
+    def handle_key(self, name: str) -> bool:
+        """A lesson key was pressed (`set_event`, `replay_next`, `replay_previous`):
+        True when this panel acted on it."""
+        return False

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,16 +30,19 @@ from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.core.verdict import faster_or_slower
 from gilviz.demos.fetch import POOL, SEQUENTIAL, STRATEGIES, THREADS, align, short_name, url_problem
+from gilviz.ui import theme
 from gilviz.ui.gantt import Bar, GanttChart
+from gilviz.ui.look import ink, set_font_factor
 from gilviz.ui.panels.base import LessonPanel
-from gilviz.ui.theme import BAD, BASE_POINT_SIZE
 
-STRATEGY_COLOURS = {SEQUENTIAL: "#0072b2", THREADS: "#6a3d9a", POOL: "#009e73"}
+# Bar fills with white labels (at least 4.5:1); as text on a dark window, lighter inks.
+STRATEGY_COLOURS = {SEQUENTIAL: "#0068a3", THREADS: "#6a3d9a", POOL: "#00734f"}
+STRATEGY_INKS_DARK = {SEQUENTIAL: "#56b4e9", THREADS: "#b99cf0", POOL: "#35c79a"}
+FAILED_FILL = theme.LIGHT.bad
 STRATEGY_LABELS = {SEQUENTIAL: "One request after another, on the main thread",
                    THREADS: "One threading.Thread per URL, all started, then joined",
                    POOL: "A ThreadPoolExecutor: its workers take the URLs in turn"}
 IN_FLIGHT_ALPHA = 110
-ROW_MIN_PX = 17  # below this the Gantt scrolls rather than squeezing its rows
 URL_COLUMN_MAX_PX = 170  # longer URLs are elided; the tooltip has them whole
 
 
@@ -98,7 +101,7 @@ def gantt_bars(data: FetchData) -> tuple[list[str], list[Bar], float]:
     for row in data.rows:
         strategy = row["strategy"]
         end = row["end"] if row["end"] is not None else data.now.get(strategy, row["start"])
-        colour = QColor(BAD if row.get("error") else STRATEGY_COLOURS[strategy])
+        colour = QColor(FAILED_FILL if row.get("error") else STRATEGY_COLOURS[strategy])
         if row["end"] is None:
             colour.setAlpha(IN_FLIGHT_ALPHA)
         outcome = row.get("error") or (f"HTTP {row['status']}, {row['bytes']:,} bytes"
@@ -134,22 +137,23 @@ class Totals(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.labels: dict[str, QLabel] = {}
+        self._data = FetchData()
         for strategy in STRATEGIES:
             label = QLabel()
             label.setObjectName(f"total_{strategy}")
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
             label.setToolTip(STRATEGY_LABELS[strategy])
-            font = QFont(label.font())
-            font.setPointSize(BASE_POINT_SIZE + 2)
-            label.setFont(font)
+            set_font_factor(label, 14 / 12)
             self.labels[strategy] = label
             layout.addWidget(label, 1)
         self.show_data(FetchData())
 
     def show_data(self, data: FetchData) -> None:
+        inks = STRATEGY_INKS_DARK if theme.current().dark else STRATEGY_COLOURS
+        self._data = data
         for strategy, label in self.labels.items():
-            colour = STRATEGY_COLOURS[strategy]
+            colour = inks[strategy]
             if strategy in data.seconds:
                 value = f"<b>{data.seconds[strategy]:.2f} s</b>"
                 speedup = _speedup(data, strategy)
@@ -166,6 +170,9 @@ class Totals(QWidget):
             else:
                 value = "—"
             label.setText(f"<span style='color:{colour}'>■ {strategy}</span><br>{value}")
+
+    def restyle(self) -> None:
+        self.show_data(self._data)
 
     def text(self) -> str:
         return " | ".join(label.text() for label in self.labels.values())
@@ -223,7 +230,6 @@ class FetchPanel(LessonPanel):
         self.data = data
         self.totals.show_data(data)
         rows, bars, end_s = gantt_bars(data)
-        self.gantt.setMinimumHeight(max(100, len(rows) * ROW_MIN_PX + 30))
         self.gantt.set_bars(rows, bars, end_s)
 
 
@@ -301,7 +307,7 @@ class FetchTable(LessonPanel):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 if error and column in (self.STATUS, self.ERROR):
-                    item.setForeground(QBrush(QColor(BAD)))
+                    item.setForeground(QBrush(QColor(ink("bad"))))
                 self.table.setItem(index, column, item)
         latest_strategy = next((s for s in reversed(STRATEGIES) if lined_up[s]
                                 and any(row and row["end"] is not None

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gilviz.core.runner import RunResult
+from gilviz.ui import theme
+from gilviz.ui.look import set_font_factor
 from gilviz.ui.panels.base import LessonPanel
-from gilviz.ui.theme import BAD, GOOD
+from gilviz.ui.panels.hint import FillHint
 
-BAR_POINT_SIZE = 14
+BAR_FACTOR = 14 / 12
 ROWS = (("race", "no lock"), ("per_increment", "lock around each increment"),
         ("whole_loop", "lock around the whole loop"))
 
@@ -23,9 +25,7 @@ class CostBars(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lockCostBars")
-        font = QFont(self.font())
-        font.setPointSize(BAR_POINT_SIZE)
-        self.setFont(font)
+        set_font_factor(self, BAR_FACTOR)
         self.rows: list[tuple[str, float, int]] = []  # (label, seconds, lost)
 
     def set_rows(self, rows: list[tuple[str, float, int]]) -> None:
@@ -50,7 +50,7 @@ class CostBars(QWidget):
         row_h = self.row_height()
         for row, (label, seconds, lost) in enumerate(self.rows):
             top = row * row_h + 4
-            colour = QColor(BAD if lost else GOOD)
+            colour = QColor(theme.current().bad if lost else theme.current().good)
             outcome = f"{lost:,} lost" if lost else "exact"
             painter.setPen(self.palette().color(QPalette.ColorRole.Text))
             painter.drawText(QRectF(4, top, room, text_h), Qt.AlignmentFlag.AlignVCenter,
@@ -68,17 +68,24 @@ class CostBars(QWidget):
 
 class LockCostPanel(LessonPanel):
     title = "Lock cost"
+    hint_when_empty = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lockCostPanel")
         self.note = QLabel("With Compare on, each placement is timed after the run.")
         self.note.setWordWrap(True)
-        font = QFont(self.note.font())
-        font.setPointSize(BAR_POINT_SIZE)
-        self.note.setFont(font)
+        set_font_factor(self.note, BAR_FACTOR)
+        self.hint = FillHint(
+            "What does exactness cost? With Compare on, the same work is timed three "
+            "ways after the run (no lock, a lock around each increment, a lock around "
+            "the whole loop) and drawn here side by side.", "Compare the three",
+            {"compare": "yes"})
+        self.hint.chosen.connect(self.suggest)
+        self.hint.hide()
         self.bars = CostBars()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
         layout.addWidget(self.note)
         layout.addWidget(self.bars)
         layout.addStretch(1)
@@ -88,6 +95,8 @@ class LockCostPanel(LessonPanel):
 
     def run_started(self, params: dict[str, Any]) -> None:
         self.focus_on_result = self.applies_to(params)
+        self.hint.setVisible(not self.focus_on_result)
+        self.note.setVisible(self.focus_on_result)
         self.bars.set_rows([])
         self.note.setText(f"Timing {params['threads']} threads x {params['iterations']:,} "
                           "increments with each placement…")

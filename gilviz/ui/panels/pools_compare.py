@@ -10,22 +10,24 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.demos.gil_common import cores_available, thread_counts
 from gilviz.demos.process_vs_thread import PROCESSES, THREADS
+from gilviz.ui import theme
 from gilviz.ui.charts import lecture_plot
-from gilviz.ui.gantt import Bar, GanttChart
+from gilviz.ui.gantt import Bar, GanttChart, scrolled
+from gilviz.ui.look import ink, set_font_factor
 from gilviz.ui.panels.base import LessonPanel
-from gilviz.ui.theme import BASE_POINT_SIZE
+from gilviz.ui.panels.hint import FillHint
 
-STARTUP_COLOUR = "#9e9e9e"
-THREAD_COLOUR = "#0072b2"
-PROCESS_COLOUR = "#d55e00"
-HEADER_POINT_SIZE = BASE_POINT_SIZE + 2
+# Bar fills with white labels, at least 4.5:1 in either theme.
+STARTUP_COLOUR = "#666666"
+THREAD_COLOUR = "#0068a3"
+PROCESS_COLOUR = "#a34400"
+HEADER_FACTOR = 1.08
 NAMES = {THREADS: "Thread pool", PROCESSES: "Process pool"}
 COLOURS = {THREADS: THREAD_COLOUR, PROCESSES: PROCESS_COLOUR}
 
@@ -61,8 +63,10 @@ def pool_header(view: dict[str, Any]) -> str:
     startup = f"{view['startup_s']:.2f} s to start"
     if view["elapsed_s"] is None:
         return f"{text}: {startup}, working…"
-    return (f"{text}: <b style='color:{COLOURS[kind]}'>{view['elapsed_s']:.2f} s</b> "
-            f"<span style='color:#555'>(+ {startup})</span>")
+    colour = COLOURS[kind] if not theme.current().dark else theme.current().thread_ink(
+        0 if kind == THREADS else 1)
+    return (f"{text}: <b style='color:{colour}'>{view['elapsed_s']:.2f} s</b> "
+            f"<span style='color:{ink('muted')}'>(+ {startup})</span>")
 
 
 class PoolsComparePanel(LessonPanel):
@@ -78,18 +82,18 @@ class PoolsComparePanel(LessonPanel):
         for kind in (THREADS, PROCESSES):
             header = QLabel(f"<b>{NAMES[kind]}</b>")
             header.setObjectName(f"{kind}PoolHeader")
-            font = QFont(header.font())
-            font.setPointSize(HEADER_POINT_SIZE)
-            header.setFont(font)
+            set_font_factor(header, HEADER_FACTOR)
             header.setWordWrap(True)
             chart = GanttChart(empty_text=f"{NAMES[kind]}: one row per worker")
             chart.setObjectName(f"{kind}PoolGantt")
+            chart.axis_labels = kind == PROCESSES  # one time scale: its labels once, below
             self.headers[kind], self.charts[kind] = header, chart
             layout.addWidget(header)
-            layout.addWidget(chart, 1)
-        self.caption = QLabel(f"Grey: a worker starting up. One time scale for both, "
-                              f"from the moment each pool is made. This machine has "
+            layout.addWidget(scrolled(chart), 1)
+        self.caption = QLabel(f"Grey: starting up. One time scale for both pools; "
                               f"{cores_available()} cores.")
+        self.caption.setToolTip("Each pool's chart starts when the pool is created, so the "
+                                "grey start-up bars show what a process pool pays first.")
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
         self._shown: list[dict[str, Any]] = []
@@ -100,6 +104,7 @@ class PoolsComparePanel(LessonPanel):
         self._latest = {}
         for kind in (THREADS, PROCESSES):
             self.charts[kind].clear()
+            self.charts[kind].expect_rows(params["workers"])
             self.headers[kind].setText(f"<b>{NAMES[kind]}</b>: waiting for its turn")
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
@@ -133,20 +138,21 @@ class PoolSpeedupChart(LessonPanel):
     """Speedup over one thread, for each pool, against the number of workers."""
 
     title = "Speedup"
+    hint_when_empty = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("poolSpeedupChart")
         self.plot = lecture_plot("workers", "speedup over one thread (x)", "poolSpeedupPlot")
         item = self.plot.getPlotItem()
-        legend = item.addLegend(offset=(10, 10), labelTextSize=f"{BASE_POINT_SIZE}pt")
-        legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        item.addLegend(offset=(10, 10))
         self.ideal = item.plot([], [], pen=pg.mkPen("#888", width=2, style=Qt.PenStyle.DashLine),
                                name="perfect scaling")
         self.cores = pg.InfiniteLine(
-            pos=cores_available(), angle=90, pen=pg.mkPen("#555", width=2),
-            label=f"{cores_available()} cores", labelOpts={"position": 0.9, "color": "#555"})
+            pos=cores_available(), angle=90, pen=pg.mkPen("#888", width=2),
+            label=f"{cores_available()} cores", labelOpts={"position": 0.9})
         item.addItem(self.cores)
+        self.plot.lines.append(self.cores)
         self.curves = {
             kind: item.plot([], [], pen=pg.mkPen(COLOURS[kind], width=3), symbol="o",
                             symbolSize=12, symbolBrush=COLOURS[kind], symbolPen="w",
@@ -155,21 +161,43 @@ class PoolSpeedupChart(LessonPanel):
         }
         self.caption = QLabel("Choose Sweep: 1, 2, 4, ... workers to draw this chart.")
         self.caption.setWordWrap(True)
+        self.hint = FillHint(
+            "How does each pool scale with more workers? With Sweep on, both pools are "
+            "timed with 1, 2, 4, ... workers and their speedups drawn here.",
+            "Run the sweep", {"sweep": "on"})
+        self.hint.chosen.connect(self.suggest)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.caption)
         self.points: list[dict[str, Any]] = []
+        self._show_hint(True)
+        self.plot.restyle()
+        self.restyle()
+
+    def restyle(self) -> None:
+        for index, (kind, curve) in enumerate(self.curves.items()):
+            colour = theme.current().thread_ink(index) if theme.current().dark else COLOURS[kind]
+            curve.setPen(pg.mkPen(colour, width=3))
+            curve.setSymbolBrush(colour)
+            curve.setSymbolPen(theme.current().base)
+
+    def _show_hint(self, on: bool) -> None:
+        self.hint.setVisible(on)
+        self.plot.setVisible(not on)
+        self.caption.setVisible(not on)
 
     def applies_to(self, params: dict[str, Any]) -> bool:
         return params.get("sweep") == "on"
 
     def run_started(self, params: dict[str, Any]) -> None:
         self.focus_on_result = self.applies_to(params)
-        top = max(params["workers"], cores_available()) + 0.5
-        self.plot.setXRange(0.5, top, padding=0)
+        self._show_hint(not self.focus_on_result)
+        counts = thread_counts(params["workers"])
+        self.plot.set_x_range(counts, include=[cores_available()], floor=0)
+        top = max(params["workers"], cores_available()) + 1
         self.ideal.setData([1, top], [1, top])
         self._draw([])
-        counts = thread_counts(params["workers"])
         self.caption.setText(f"Timing both pools with {', '.join(map(str, counts))} "
                              "workers…")
 
@@ -204,6 +232,6 @@ class PoolSpeedupChart(LessonPanel):
             xs = [p["workers"] for p in points if base and p.get(key)]
             ys = [base / p[key] for p in points if base and p.get(key)]
             self.curves[kind].setData(xs, ys)
-        top = max([base / p[f"{k}_s"] for p in points for k in (THREADS, PROCESSES)
-                   if base and p.get(f"{k}_s")] + [2.0])
-        self.plot.setYRange(0, top * 1.1, padding=0)
+        speedups = [base / p[f"{k}_s"] for p in points for k in (THREADS, PROCESSES)
+                    if base and p.get(f"{k}_s")]
+        self.plot.set_y_range(speedups, include=[0, 1, min(cores_available(), 2)])

@@ -12,28 +12,25 @@ from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.demos.common import MAIN
 from gilviz.demos.lock import PHASE_NAMES
+from gilviz.ui.look import points, set_font_factor, set_ink
 from gilviz.ui.panels.base import LessonPanel
-from gilviz.ui.theme import BAD, GOOD, WARN
 
-NUMBER_POINT_SIZE = 34
-CAPTION_POINT_SIZE = 13
+NUMBER_FACTOR = 34 / 12  # of the app's text size: 34 pt at the default zoom
+CAPTION_FACTOR = 1.1
 PLACEHOLDER = "\u2013"  # an en dash: no value yet
 
 
 class BigNumber(QLabel):
-    """A number as large as NUMBER_POINT_SIZE, smaller only when its column is too narrow:
-    it never widens the window, and 64,000,000 still fits."""
+    """A number NUMBER_FACTOR times the text size, smaller only when its column is too
+    narrow: it never widens the window, and 64,000,000 still fits."""
 
-    def __init__(self, colour: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ink: str, parent: QWidget | None = None) -> None:
         super().__init__(PLACEHOLDER, parent)
-        font = QFont(self.font())
-        font.setPointSize(NUMBER_POINT_SIZE)
-        font.setBold(True)
-        self.setFont(font)
-        self.setStyleSheet(f"color: {colour}")
+        set_font_factor(self, NUMBER_FACTOR, bold=True)
+        set_ink(self, ink)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumHeight(QFontMetrics(font).height())
+        self.restyle()
 
     def setText(self, text: str) -> None:
         if text == self.text():
@@ -43,26 +40,32 @@ class BigNumber(QLabel):
         if refit:  # same width as before at the same size: no need to measure again
             self._fit()
 
+    def restyle(self) -> None:
+        """The zoom changed: the full size is another, and so is what fits."""
+        font = QFont(self.font())
+        font.setPointSizeF(points() * NUMBER_FACTOR)
+        self.setMinimumHeight(QFontMetrics(font).height())
+        self._fit()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 
     def _fit(self) -> None:
         font = QFont(self.font())
-        font.setPointSize(NUMBER_POINT_SIZE)
+        full = points() * NUMBER_FACTOR
+        font.setPointSizeF(full)
         wanted = QFontMetrics(font).horizontalAdvance(self.text()) + 8
         if wanted > self.width() > 0:
-            font.setPointSizeF(max(10.0, NUMBER_POINT_SIZE * self.width() / wanted))
+            font.setPointSizeF(max(points(), full * self.width() / wanted))
         if font != self.font():
             self.setFont(font)
 
 
 def _caption(text: str) -> QLabel:
     label = QLabel(text)
-    font = QFont(label.font())
-    font.setPointSize(CAPTION_POINT_SIZE)
-    label.setFont(font)
-    label.setStyleSheet("color: palette(placeholder-text)")
+    set_font_factor(label, CAPTION_FACTOR)
+    set_ink(label, "muted")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
 
@@ -79,13 +82,13 @@ class CounterPanel(LessonPanel):
         self.setObjectName("counterPanel")
         self.phase = _caption("")
         self.phase.setObjectName("counterPhase")
-        self.counter = BigNumber("#1565c0")
+        self.counter = BigNumber("accent")
         self.counter.setObjectName("sharedCounter")
-        self.done = BigNumber("palette(text)")
+        self.done = BigNumber("")
         self.done.setObjectName("incrementsDone")
-        self.expected = BigNumber("palette(text)")
+        self.expected = BigNumber("")
         self.expected.setObjectName("expectedTotal")
-        self.verdict = BigNumber("palette(text)")
+        self.verdict = BigNumber("")
         self.verdict.setObjectName("lostUpdates")
         grid = QGridLayout()
         cells = ((self.counter, "shared counter"), (self.expected, "expected total"),
@@ -106,7 +109,7 @@ class CounterPanel(LessonPanel):
     def run_started(self, params: dict[str, Any]) -> None:
         for label in (self.counter, self.done, self.expected, self.verdict):
             label.setText(PLACEHOLDER)
-        self.verdict.setStyleSheet("color: palette(text)")
+        set_ink(self.verdict, "")
         self.verdict_caption.setText("lost updates")
         self.phase.setText("")
 
@@ -131,8 +134,7 @@ class CounterPanel(LessonPanel):
         self.verdict.setText(f"{lost:,}")
         self.verdict_caption.setText(f"lost updates ({data['lost_pct']:.1f}%)" if lost
                                      else "lost updates: exact")
-        colour = WARN if result.stopped else BAD if lost else GOOD
-        self.verdict.setStyleSheet(f"color: {colour}")
+        set_ink(self.verdict, "warn" if result.stopped else "bad" if lost else "good")
         self.expected.setText(f"{data['threads'] * data['iterations']:,}")
         granularity = data.get("granularity")
         if granularity:

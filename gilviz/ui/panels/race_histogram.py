@@ -8,20 +8,24 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
+from gilviz.ui import theme
 from gilviz.ui.charts import lecture_plot
+from gilviz.ui.look import set_font_factor
 from gilviz.ui.panels.base import LessonPanel
-from gilviz.ui.theme import BAD
+from gilviz.ui.panels.hint import FillHint
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import pyqtgraph as pg  # after choosing its Qt binding
 
 MAX_BINS = 20
-AXIS_POINT_SIZE = 12
+SUMMARY_FACTOR = 1.15
+TRIALS_TO_TRY = 20
+BAR = theme.LIGHT.bad  # a fill, the same in both themes
 
 
 def histogram_bins(values: Sequence[int]) -> list[tuple[float, float, int]]:
@@ -45,6 +49,7 @@ def histogram_bins(values: Sequence[int]) -> list[tuple[float, float, int]]:
 
 class LostHistogramPanel(LessonPanel):
     title = "Trials"
+    hint_when_empty = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,26 +59,37 @@ class LostHistogramPanel(LessonPanel):
         self._per_trial = 0
         self.summary = QLabel("Run with Trials above 1 to see how the loss varies.")
         self.summary.setObjectName("histogramSummary")
-        font = QFont(self.summary.font())
-        font.setPointSize(AXIS_POINT_SIZE + 2)
-        self.summary.setFont(font)
+        set_font_factor(self.summary, SUMMARY_FACTOR)
         self.summary.setWordWrap(True)
+        self.hint = FillHint(
+            "One run proves little: it may lose many updates, or none. With Trials above "
+            "1 the race runs again and again, and this tab draws how many updates each "
+            "trial lost.", f"Run {TRIALS_TO_TRY} trials", {"trials": TRIALS_TO_TRY})
+        self.hint.chosen.connect(self.suggest)
 
         self.plot = lecture_plot("updates lost in one trial", "trials", "lostHistogram",
-                                 point_size=AXIS_POINT_SIZE, grid_x=False)
-        self.bars = pg.BarGraphItem(x=[], height=[], width=1.0, brush=QColor(BAD),
-                                    pen=pg.mkPen("#7f0000"))
+                                 grid_x=False)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=1.0, brush=QColor(BAR),
+                                    pen=pg.mkPen("#5c0f0a"))
         self.plot.addItem(self.bars)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
         layout.addWidget(self.summary)
         layout.addWidget(self.plot, 1)
+        self._show_hint(True)
 
     def applies_to(self, params: dict[str, Any]) -> bool:
         return params.get("trials", 1) > 1
 
+    def _show_hint(self, on: bool) -> None:
+        self.hint.setVisible(on)
+        self.summary.setVisible(not on)
+        self.plot.setVisible(not on)
+
     def run_started(self, params: dict[str, Any]) -> None:
         self.focus_on_result = self.applies_to(params)
+        self._show_hint(not self.focus_on_result)
         self._trials = params.get("trials", 1)
         self._per_trial = params["threads"] * params["iterations"]
         self.show_losses([])
@@ -98,8 +114,8 @@ class LostHistogramPanel(LessonPanel):
         self.plot.getPlotItem().getAxis("left").setTickSpacing(
             major=max(1, math.ceil(tallest / 5)), minor=1)
         if bins:
-            self.plot.setXRange(bins[0][0] - 1, bins[-1][1], padding=0.05)
-            self.plot.setYRange(0, tallest, padding=0.05)
+            self.plot.set_x_range([bins[0][0] - 1, bins[-1][1]])
+            self.plot.set_y_range([tallest])
         if not losses:
             self.summary.setText(f"Waiting for the first of {self._trials} trials…")
             return

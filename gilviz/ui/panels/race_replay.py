@@ -20,13 +20,18 @@ from PySide6.QtWidgets import (
 from gilviz.core.runner import RunResult
 from gilviz.demos import interleaving
 from gilviz.demos.race import REPLAY_LIMIT, records_replay
+from gilviz.ui import theme
+from gilviz.ui.look import set_font_factor, set_ink
 from gilviz.ui.panels.base import LessonPanel
-from gilviz.ui.theme import BAD, thread_colour
+from gilviz.ui.panels.hint import FillHint
+from gilviz.ui.theme import thread_colour
 
-CAPTION_POINT_SIZE = 15
-BOX_POINT_SIZE = 13
-FUTURE_OPACITY = 0.22
-CURRENT_BACKGROUND = QColor("#fff3c4")
+CAPTION_FACTOR = 1.25
+BOX_FACTOR = 1.1
+FUTURE_OPACITY = 0.3
+CURRENT_BACKGROUND = {False: "#fff3c4", True: "#4a4420"}  # by theme: light, dark
+LOST_FILL, LOST_EDGE = theme.LIGHT.bad, "#5c0f0a"  # white text on it in both themes
+SMALL_RACE = {"threads": 2, "iterations": 30, "variant": "forced", "trials": 1}
 HINT = (f"Run the forced race with at most {REPLAY_LIMIT} increments in all (2 threads x "
         "30, say) to record every read and write, then step through them here.")
 
@@ -38,10 +43,7 @@ class ReplayCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("replayCanvas")
-        font = QFont(self.font())
-        font.setPointSize(BOX_POINT_SIZE)
-        font.setBold(True)
-        self.setFont(font)
+        set_font_factor(self, BOX_FACTOR, bold=True)
         self.steps: list[dict[str, Any]] = []
         self.threads: list[str] = []
         self.current = 0
@@ -62,6 +64,10 @@ class ReplayCanvas(QWidget):
 
     def _refit(self) -> None:
         self.setFixedHeight(self.sizeHint().height())
+
+    def restyle(self) -> None:
+        self._refit()
+        self.update()
 
     def row_height(self) -> int:
         return int(QFontMetrics(self.font()).height() * 1.9)
@@ -106,17 +112,18 @@ class ReplayCanvas(QWidget):
         shown = self.visible_range()
         first = shown.start
         col_w, row_h, header = self.column_width(), self.row_height(), self.header_height()
-        small = QFont(self.font())
-        small.setPointSize(max(8, BOX_POINT_SIZE - 4))
+        small = QFont(self.font())  # the step numbers: the same size, not bold
         small.setBold(False)
+        look = theme.current()
 
         for row, thread in enumerate(self.threads):
-            painter.setPen(QColor(thread_colour(row)))
+            painter.setPen(QColor(look.thread_ink(row)))
             painter.drawText(QRectF(4, header + row * row_h, self.gutter_width() - 8, row_h),
                              Qt.AlignmentFlag.AlignVCenter, interleaving.short(thread))
         if self.current in shown:
             left = self.gutter_width() + (self.current - first) * col_w
-            painter.fillRect(QRectF(left, 0, col_w, self.height()), CURRENT_BACKGROUND)
+            painter.fillRect(QRectF(left, 0, col_w, self.height()),
+                             QColor(CURRENT_BACKGROUND[look.dark]))
 
         for index in shown:
             step = self.steps[index]
@@ -134,7 +141,7 @@ class ReplayCanvas(QWidget):
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text), 3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(self.box(self.current, first).adjusted(-2, -2, 2, 2), 7, 7)
-            painter.setPen(QPen(QColor(BAD), 2.5))
+            painter.setPen(QPen(QColor(look.bad), 2.5))
             here = self.box(self.current, first).center()
             for erased in current.get("overwrites", ()):
                 if erased in shown:
@@ -142,19 +149,20 @@ class ReplayCanvas(QWidget):
                     painter.drawLine(QPointF(here.x(), here.y()), QPointF(there.x(), there.y()))
 
     def _draw_step(self, painter: QPainter, step: dict[str, Any], rect: QRectF) -> None:
-        colour = QColor(thread_colour(self.threads.index(step["thread"])))
+        row = self.threads.index(step["thread"])
+        colour = QColor(thread_colour(row))
         font = QFont(self.font())
         if step["op"] == interleaving.READ:
-            fill = QColor(colour)
+            text_colour = QColor(theme.current().thread_ink(row))
+            fill = QColor(text_colour)
             fill.setAlpha(40)
             painter.setBrush(fill)
-            painter.setPen(QPen(colour, 1.5))
-            text_colour = colour.darker(130)
+            painter.setPen(QPen(text_colour, 1.5))
             label = f"R {step['value']}"
         else:
             lost = step["lost"]
-            painter.setBrush(QColor(BAD) if lost else colour)
-            painter.setPen(QPen(QColor("#7f0000") if lost else colour.darker(140),
+            painter.setBrush(QColor(LOST_FILL) if lost else colour)
+            painter.setPen(QPen(QColor(LOST_EDGE) if lost else colour.darker(140),
                                 2.5 if step["overwrites"] else 1))
             text_colour = QColor("white")
             font.setStrikeOut(lost)
@@ -167,6 +175,7 @@ class ReplayCanvas(QWidget):
 
 class ReplayPanel(LessonPanel):
     title = "Replay"
+    hint_when_empty = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,12 +186,14 @@ class ReplayPanel(LessonPanel):
         self.caption = QLabel(HINT)
         self.caption.setObjectName("replayCaption")
         self.caption.setWordWrap(True)
-        font = QFont(self.caption.font())
-        font.setPointSize(CAPTION_POINT_SIZE)
-        font.setBold(True)
-        self.caption.setFont(font)
-        self.caption.setMinimumHeight(QFontMetrics(font).height() * 2 + 4)
+        set_font_factor(self.caption, CAPTION_FACTOR, bold=True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.hint = FillHint(
+            "Step through a race one read and one write at a time, and see which "
+            f"increment erased which. It needs a small forced race (at most {REPLAY_LIMIT} "
+            "increments in all), so every step can be recorded.",
+            "Replay a small race (2 threads x 30)", SMALL_RACE)
+        self.hint.chosen.connect(self.suggest)
 
         self.canvas = ReplayCanvas()
         scroll = QScrollArea()
@@ -199,9 +210,11 @@ class ReplayPanel(LessonPanel):
         self.status = QLabel()
         self.status.setObjectName("replayStatus")
         legend = QLabel("R: reads counter into tmp · W: writes tmp + 1 · "
-                        f"<span style='color:{BAD}'><b>red</b></span>: overwritten, lost")
-        legend.setStyleSheet("color: palette(placeholder-text)")
+                        "<b>red, struck through</b>: overwritten, lost · keys: . next, "
+                        ", previous")
+        set_ink(legend, "muted")
         legend.setWordWrap(True)
+        self.legend = legend
         self.status.setWordWrap(True)
         controls = QHBoxLayout()
         for button in (self.first_button, self.prev_button, self.next_button,
@@ -210,17 +223,21 @@ class ReplayPanel(LessonPanel):
         controls.addStretch(1)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
         layout.addWidget(self.caption)
         layout.addWidget(scroll, 1)
         layout.addLayout(controls)
         layout.addWidget(self.status)
         layout.addWidget(legend)
+        self._replay_widgets = (self.caption, scroll, self.status, legend, *(
+            controls.itemAt(i).widget() for i in range(controls.count() - 1)))
 
         self.first_button.clicked.connect(self.go_first)
         self.prev_button.clicked.connect(self.step_back)
         self.next_button.clicked.connect(self.step_forward)
         self.next_loss_button.clicked.connect(self.next_loss)
         self._show_step()
+        self._show_hint(True)
 
     @staticmethod
     def _button(text: str, name: str, tip: str) -> QPushButton:
@@ -232,8 +249,23 @@ class ReplayPanel(LessonPanel):
     def applies_to(self, params: dict[str, Any]) -> bool:
         return records_replay(params)
 
+    def handle_key(self, name: str) -> bool:
+        if not self.steps or name not in ("replay_next", "replay_previous"):
+            return False
+        if name == "replay_next":
+            self.step_forward()
+        else:
+            self.step_back()
+        return True
+
+    def _show_hint(self, on: bool) -> None:
+        self.hint.setVisible(on)
+        for widget in self._replay_widgets:
+            widget.setVisible(not on)
+
     def run_started(self, params: dict[str, Any]) -> None:
         self.focus_on_result = self.applies_to(params)
+        self._show_hint(not self.focus_on_result)
         self.set_steps([])
 
     def show_result(self, result: RunResult) -> None:

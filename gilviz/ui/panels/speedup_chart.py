@@ -15,10 +15,11 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.demos.gil_common import cores_available, thread_counts
+from gilviz.ui import theme
 from gilviz.ui.charts import lecture_plot
 from gilviz.ui.panels.base import LessonPanel
 
-LINE = "#0072b2"
+LINE = "#0068a3"
 GUIDE = "#888888"
 
 
@@ -30,17 +31,17 @@ class SpeedupChart(LessonPanel):
         super().__init__()
         self.setObjectName("speedupChart")
         self.points: list[dict[str, Any]] = []
-        self.plot = lecture_plot("threads", "speedup (x)", "speedupPlot")
+        self.plot = lecture_plot("threads", "speedup", "speedupPlot")
         item = self.plot.getPlotItem()
         dashed = pg.mkPen(GUIDE, width=2, style=Qt.PenStyle.DashLine)
         self.ideal = item.plot([], [], pen=dashed)
         self.no_gain = pg.InfiniteLine(pos=1, angle=0, pen=pg.mkPen(GUIDE, width=1))
         item.addItem(self.no_gain)
         self.cores = pg.InfiniteLine(
-            pos=cores_available(), angle=90, pen=pg.mkPen("#d55e00", width=2),
-            label=f"{cores_available()} cores", labelOpts={"position": 0.9, "color": "#d55e00"},
-        )
+            pos=cores_available(), angle=90, label=f"{cores_available()} cores",
+            labelOpts={"position": 0.9})
         item.addItem(self.cores)
+        self.plot.lines.append(self.cores)
         self.curve = item.plot([], [], pen=pg.mkPen(LINE, width=3), symbol="o",
                                symbolSize=12, symbolBrush=LINE, symbolPen="w")
         self.progress = QProgressBar()
@@ -53,14 +54,24 @@ class SpeedupChart(LessonPanel):
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.caption)
+        self.counts: list[int] = [1, cores_available()]
+        self.plot.restyle()
+        self.restyle()
+
+    def restyle(self) -> None:
+        colour = theme.current().thread_ink(0)
+        self.curve.setPen(pg.mkPen(colour, width=3))
+        self.curve.setSymbolBrush(colour)
+        self.curve.setSymbolPen(theme.current().base)
 
     def run_started(self, params: dict[str, Any]) -> None:
         threads = params["threads"]
         counts = thread_counts(threads) if params.get("sweep") == "on" else [threads]
         self.progress.setRange(0, len(counts))
         self.progress.setValue(0)
-        top = max(threads, cores_available()) + 0.5
-        self.plot.setXRange(0.5, top, padding=0)
+        self.progress.setVisible(len(counts) > 1)  # a sweep: its height goes to the chart
+        self.counts = counts
+        top = max(threads, cores_available()) + 1
         self.ideal.setData([1, top], [1, top])
         self._draw([])
 
@@ -97,5 +108,9 @@ class SpeedupChart(LessonPanel):
         self.points = list(points)
         self.curve.setData([p["threads"] for p in points], [p["speedup"] for p in points])
         self.progress.setValue(len(points))
-        top = max([p["speedup"] for p in points] + [self.plot.viewRange()[0][1], 2.0])
-        self.plot.setYRange(0, top * 1.05, padding=0)
+        # Every point inside with a margin: the thread counts of the run, the cores
+        # marker, and on the y axis "no gain" (1x) up to what the cores allow.
+        xs = [p["threads"] for p in points] + self.counts
+        self.plot.set_x_range(xs, include=[1, cores_available()], floor=0)
+        best_possible = min(max(xs), cores_available())
+        self.plot.set_y_range([p["speedup"] for p in points], include=[0, 1, best_possible])

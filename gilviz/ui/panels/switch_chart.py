@@ -17,11 +17,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.demos.switch_interval import INTERVALS_MS
+from gilviz.ui import theme
 from gilviz.ui.charts import lecture_plot
 from gilviz.ui.panels.base import LessonPanel
 
-MEASURED = "#0072b2"
-TOTAL = "#d55e00"
+MEASURED = "#0068a3"  # Okabe-Ito blue and vermillion, darkened for a white background
+TOTAL = "#a34400"
 GUIDE = "#888888"
 
 
@@ -55,6 +56,16 @@ class SwitchChart(LessonPanel):
         layout = QVBoxLayout(self)
         layout.addLayout(charts, 1)
         layout.addWidget(self.caption)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Lines that read on the theme's background (lighter inks on the dark one)."""
+        look = theme.current()
+        for curve, colour in ((self.counted, MEASURED), (self.total, TOTAL)):
+            ink = look.thread_ink(0 if curve is self.counted else 1) if look.dark else colour
+            curve.setPen(pg.mkPen(ink, width=3))
+            curve.setSymbolBrush(ink)
+            curve.setSymbolPen(look.base)
 
     def run_started(self, params: dict[str, Any]) -> None:
         low, high = min(INTERVALS_MS), max(INTERVALS_MS)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.demos.common import MAIN
 from gilviz.demos.thread_pool import MAP
-from gilviz.ui.gantt import Bar, GanttChart
+from gilviz.ui.gantt import Bar, GanttChart, scrolled
+from gilviz.ui.look import ink, set_font_factor
 from gilviz.ui.panels.base import LessonPanel
-from gilviz.ui.theme import BASE_POINT_SIZE, thread_colour
+from gilviz.ui.theme import thread_colour
 
-GANTT_POINT_SIZE = BASE_POINT_SIZE + 1
-TEXT_POINT_SIZE = BASE_POINT_SIZE + 2
+GANTT_FACTOR = 13 / 12
+TEXT_FACTOR = 14 / 12
 
 
 def task_bars(rows: list[str], tasks: list[dict[str, Any]], now: float) -> list[Bar]:
@@ -31,15 +31,16 @@ def task_bars(rows: list[str], tasks: list[dict[str, Any]], now: float) -> list[
         bars.append(Bar(rows.index(task["worker"]), task["start"], max(end, task["start"]),
                         f"task {task['task']}", thread_colour(task["task"] - 1),
                         tooltip=f"task {task['task']} on {task['worker']}: "
-                                f"{task['start']:.2f} s to {end:.2f} s{state}"))
+                                f"{task['start']:.2f} s to {end:.2f} s{state}",
+                        short=str(task["task"])))
     return bars
 
 
 def received_html(received: list[dict[str, Any]], mode: str) -> str:
     if not received:
-        return "<span style='color:#777'>main has no result yet</span>"
+        return f"<span style='color:{ink('muted')}'>main has no result yet</span>"
     order = "submission order" if mode == MAP else "the order they finished"
-    steps = " &rarr; ".join(f"<b>task {r['task']}</b> <span style='color:#555'>"
+    steps = " &rarr; ".join(f"<b>task {r['task']}</b> <span style='color:{ink('muted')}'>"
                             f"({r['at']:.2f} s)</span>" for r in received)
     return f"main received, in {order}: {steps}"
 
@@ -58,30 +59,26 @@ class TaskGanttPanel(LessonPanel):
         self.chart = GanttChart(empty_text="Run the lesson: each pool thread gets a row, "
                                            "each task a bar.")
         self.chart.setObjectName("poolGantt")
-        chart_font = QFont(self.chart.font())
-        chart_font.setPointSize(GANTT_POINT_SIZE)
-        self.chart.setFont(chart_font)
+        set_font_factor(self.chart, GANTT_FACTOR)
         self.received = QLabel()
         self.received.setObjectName("receivedOrder")
         self.received.setWordWrap(True)
         for label in (self.caption, self.received):
-            font = QFont(label.font())
-            font.setPointSize(TEXT_POINT_SIZE)
-            label.setFont(font)
+            set_font_factor(label, TEXT_FACTOR)
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
-        layout.addWidget(self.chart, 1)
+        layout.addWidget(scrolled(self.chart), 1)
         layout.addWidget(self.received)
 
     def run_started(self, params: dict[str, Any]) -> None:
         self.mode = params["mode"]
         self.rows = []
         self.chart.clear()
-        how = ("executor.map: main takes the results in the order it handed the tasks in"
-               if self.mode == MAP else
-               "submit + as_completed: main takes each result as soon as its task is done")
-        self.caption.setText(f"{params['tasks']} tasks on a pool of up to "
-                             f"{params['workers']} threads. {how}.")
+        self.chart.expect_rows(min(params["workers"], params["tasks"]))
+        how = ("executor.map: results in the order the tasks went in" if self.mode == MAP
+               else "as_completed: each result as soon as its task is done")
+        self.caption.setText(f"{params['tasks']} tasks, a pool of up to "
+                             f"{params['workers']} threads; {how}.")
         self.received.setText(received_html([], self.mode))
 
     def show_snapshot(self, snapshot: Snapshot) -> None:

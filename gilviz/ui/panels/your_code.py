@@ -34,10 +34,11 @@ from gilviz.core.telemetry import Snapshot
 from gilviz.demos.script_host import ERROR
 from gilviz.demos.script_output import HOST
 from gilviz.demos.starting_points import EXERCISE, STARTING_POINTS
+from gilviz.ui import theme
 from gilviz.ui.code_editor import CodeEditor, code_font
+from gilviz.ui.look import set_ink
 from gilviz.ui.panels.base import LessonPanel
 from gilviz.ui.settings import open_settings
-from gilviz.ui.theme import BAD, thread_colour
 
 SOURCE_KEY = "yourCode/source"
 PATH_KEY = "yourCode/path"
@@ -80,7 +81,7 @@ class CodePanel(LessonPanel):
         self.problem.setReadOnly(True)
         self.problem.setFont(code_font())
         self.problem.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.problem.setStyleSheet(f"color: {BAD};")
+        set_ink(self.problem, "bad")
         self.problem.hide()
         self.split = QSplitter(Qt.Orientation.Vertical)  # drag to see more of either
         self.split.addWidget(self.editor)
@@ -274,7 +275,7 @@ class ThreadOutputPanel(LessonPanel):
 
     def _note(self, text: str) -> None:
         note = QTreeWidgetItem([f"gilviz: {text}"])
-        note.setForeground(0, QBrush(QColor("#777")))
+        note.setForeground(0, QBrush(QColor(theme.current().muted)))
         font = note.font(0)
         font.setItalic(True)
         note.setFont(0, font)
@@ -301,7 +302,7 @@ class ThreadOutputPanel(LessonPanel):
     def _add(self, thread: str, lines: list[str]) -> None:
         group = self._groups.get(thread) or self._group(thread)
         colour = QBrush(QColor(self._colours.setdefault(
-            thread, thread_colour(len(self._colours)))))
+            thread, theme.current().thread_ink(len(self._colours)))))
         shown = self._lines[thread]
         self._lines[thread] += len(lines)
         room = max(0, SHOWN_PER_THREAD - shown)
