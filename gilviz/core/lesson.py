@@ -36,6 +36,9 @@ class Lesson:
     prefers_isolated: bool = False
     # Settings that need Qt in the running process (QThread), which the engine lacks.
     needs_qt: Callable[[dict[str, Any]], bool] | None = None
+    # Settings that need a newer Python than the oldest gilviz runs on: for these settings,
+    # (the oldest version that has it, what needs it), or None. Checked before a run.
+    needs_python: Callable[[dict[str, Any]], tuple[tuple[int, int], str] | None] | None = None
 
     def to_listing(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "chapter": self.chapter}

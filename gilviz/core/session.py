@@ -53,7 +53,7 @@ class RunSession:
         if pid is None:
             return
         engine = self.engine if self.placement == ISOLATED else None
-        gil = gil_of(engine.python, engine.environment()) if engine is not None else gil_of()
+        gil = gil_of(engine.python, engine.environ()) if engine is not None else gil_of()
         self.kernel = KernelStates.start(pid, self.run.origin_ns, gil=gil)
         self.recorder.kernel = self.kernel
 

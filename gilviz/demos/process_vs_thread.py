@@ -70,6 +70,15 @@ WAIT = FloatParam(
     "wait_s", "Wait per I/O task", "How long each I/O-bound task waits",
     default_value=0.2, minimum=0.01, maximum=2.0, unit="s",
 )
+TWO_POOLS = "threads-processes"
+WITH_INTERPRETERS = "interpreters"
+POOLS = ChoiceParam(
+    "pools", "Pools",
+    "The thread pool and the process pool; or also an InterpreterPoolExecutor (Python "
+    "3.14+): threads that each run their own sub-interpreter, with its own GIL",
+    choices=(TWO_POOLS, WITH_INTERPRETERS),
+    choice_labels=("threads and processes", "also sub-interpreters (3.14+)"),
+)
 SWEEP = ChoiceParam(
     "sweep", "Sweep",
     "Also time both pools with 1, 2, 4, ... workers up to the chosen count and chart "
@@ -432,9 +441,11 @@ LESSON = Lesson(
     chapter=EXECUTORS,
     blurb="The same tasks on a pool of threads and on a pool of processes: CPU-bound work "
           "runs in parallel only on processes; waiting works on either.",
-    params=(WORKERS, TASKS, WORK, ITERATIONS, WAIT, SWEEP),
+    params=(WORKERS, TASKS, WORK, ITERATIONS, WAIT, POOLS, SWEEP),
     run=run,
     takeaway=takeaway,
     workload=(cpu_task, io_task, make_pool, time_pool, run),
     prefers_isolated=True,
+    needs_python=lambda params: ((3, 14), "InterpreterPoolExecutor")
+    if params.get("pools") == WITH_INTERPRETERS else None,
 )
