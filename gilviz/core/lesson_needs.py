@@ -34,7 +34,7 @@ def unmet_need(lesson: Lesson, params: dict[str, Any], interp: Interpreter,
     `in_engine`: the lesson runs in the engine (no Qt there), not in the window's process."""
     if lesson.needs_qt is not None and lesson.needs_qt(params) and in_engine:
         no_qt = ("no free-threaded build has PySide6" if interp.free_threaded else
-                 "the engine process never loads Qt")
+                 "the isolated engine does not load it")
         where = ("choose threading.Thread" if not interp.running else
                  "run it inside the window's process, or choose threading.Thread")
         return f"QThreads need PySide6 (Qt), and {no_qt}: {where}"

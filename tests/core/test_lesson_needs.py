@@ -21,7 +21,7 @@ def test_qthreads_cannot_run_in_any_engine_and_the_reason_names_the_build():
     lesson = REGISTRY.get("many-threads")
     assert "no free-threaded build has PySide6" in unmet_need(lesson, {"kind": "qthread"}, FREE)
     here = unmet_need(lesson, {"kind": "qthread"}, running_interpreter())
-    assert "never loads Qt" in here and "inside the window's process" in here
+    assert "the isolated engine does not load it" in here and "inside the window's process" in here
     assert unmet_need(lesson, {"kind": "qthread"}, running_interpreter(), in_engine=False) \
         is None
     assert unmet_need(lesson, {"kind": "threading"}, FREE) is None
