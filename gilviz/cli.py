@@ -13,6 +13,7 @@ from typing import NoReturn, TextIO
 from gilviz.cli_compare import (
     add_compare_command,
     add_python_option,
+    check_this_python,
     compare_main,
     engine_for_run,
     prepare_comparison,
@@ -100,6 +101,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
                 raise UsageError("--python runs the lesson in the engine on that Python: "
                                  "it cannot be combined with --in-process")
             engine, placement = engine_for_run(lesson, params, args.python, err), ISOLATED
+        else:
+            check_this_python(lesson, params)
         session = RunSession(lesson, params, placement, engine=engine)
     except (UsageError, UnknownLesson, ParamError, NoEngine) as exc:
         print(f"gilviz: error: {exc}", file=err)

@@ -65,6 +65,17 @@ def engine_for_run(lesson: Lesson, params: dict[str, Any], path: str,
     return engine
 
 
+def check_this_python(lesson: Lesson, params: dict[str, Any]) -> None:
+    """`run` without --python: settings that need a newer Python than this one (the
+    interpreter pool) are refused before the run, as they are on any other."""
+    if lesson.needs_python is None:
+        return
+    values = {**{spec.name: spec.default for spec in lesson.params}, **params}
+    why = unmet_need(lesson, values, running_interpreter(), in_engine=False)
+    if why:
+        raise ParamError(why)
+
+
 def run_json_extra(session: RunSession) -> dict[str, Any]:
     """What `run --python` adds to the JSON: the interpreter (and a warning if the GIL came
     back on in a free-threaded engine)."""

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.demos.gil_common import cores_available, thread_counts
-from gilviz.demos.process_vs_thread import PROCESSES, THREADS
+from gilviz.demos.process_vs_thread import INTERPRETERS, PROCESSES, THREADS, WITH_INTERPRETERS
 from gilviz.ui.charts import lecture_plot
 from gilviz.ui.gantt import Bar, GanttChart
 from gilviz.ui.panels.base import LessonPanel
@@ -26,8 +26,10 @@ STARTUP_COLOUR = "#9e9e9e"
 THREAD_COLOUR = "#0072b2"
 PROCESS_COLOUR = "#d55e00"
 HEADER_POINT_SIZE = BASE_POINT_SIZE + 2
-NAMES = {THREADS: "Thread pool", PROCESSES: "Process pool"}
-COLOURS = {THREADS: THREAD_COLOUR, PROCESSES: PROCESS_COLOUR}
+NAMES = {THREADS: "Thread pool", PROCESSES: "Process pool",
+         INTERPRETERS: "Interpreter pool"}
+COLOURS = {THREADS: THREAD_COLOUR, PROCESSES: PROCESS_COLOUR, INTERPRETERS: "#009e73"}
+UNITS = {THREADS: "threads", PROCESSES: "processes", INTERPRETERS: "sub-interpreters"}
 
 
 def pool_bars(view: dict[str, Any]) -> tuple[list[Bar], float]:
@@ -54,7 +56,7 @@ def pool_bars(view: dict[str, Any]) -> tuple[list[Bar], float]:
 
 def pool_header(view: dict[str, Any]) -> str:
     kind, workers = view["kind"], view["workers"]
-    unit = "threads" if kind == THREADS else "processes"
+    unit = UNITS[kind]
     text = f"<b>{NAMES[kind]}</b>, {workers} {unit}"
     if view["startup_s"] is None:
         return f"{text}: starting…"
@@ -75,7 +77,7 @@ class PoolsComparePanel(LessonPanel):
         self.headers: dict[str, QLabel] = {}
         self.charts: dict[str, GanttChart] = {}
         layout = QVBoxLayout(self)
-        for kind in (THREADS, PROCESSES):
+        for kind in (THREADS, PROCESSES, INTERPRETERS):
             header = QLabel(f"<b>{NAMES[kind]}</b>")
             header.setObjectName(f"{kind}PoolHeader")
             font = QFont(header.font())
@@ -87,6 +89,8 @@ class PoolsComparePanel(LessonPanel):
             self.headers[kind], self.charts[kind] = header, chart
             layout.addWidget(header)
             layout.addWidget(chart, 1)
+            header.setVisible(kind != INTERPRETERS)
+            chart.setVisible(kind != INTERPRETERS)
         self.caption = QLabel(f"Grey: a worker starting up. One time scale for both, "
                               f"from the moment each pool is made. This machine has "
                               f"{cores_available()} cores.")
@@ -96,7 +100,10 @@ class PoolsComparePanel(LessonPanel):
 
     def run_started(self, params: dict[str, Any]) -> None:
         self._shown = []
-        for kind in (THREADS, PROCESSES):
+        third = params.get("pools") == WITH_INTERPRETERS  # Python 3.14+ only
+        self.headers[INTERPRETERS].setVisible(third)
+        self.charts[INTERPRETERS].setVisible(third)
+        for kind in (THREADS, PROCESSES, INTERPRETERS):
             self.charts[kind].clear()
             self.headers[kind].setText(f"<b>{NAMES[kind]}</b>: waiting for its turn")
 
