@@ -225,6 +225,14 @@ def chart_points(result: dict[str, Any]) -> tuple[str, str, list[tuple[float, fl
     return "", "", []
 
 
+def humanise(key: str) -> str:
+    """'sequential_s' -> 'sequential (s)', 'lost_pct' -> 'lost (%)', 'work_units' -> ..."""
+    for suffix, unit in (("_s", "s"), ("_pct", "%"), ("_ms", "ms")):
+        if key.endswith(suffix):
+            return f"{key[:-len(suffix)].replace('_', ' ')} ({unit})"
+    return key.replace("_", " ")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
@@ -253,7 +261,7 @@ def rows(comparison: Comparison) -> list[tuple[str, list[str]]]:
     for result in results:
         keys += [key for key, value in result.items()
                  if key not in keys and not isinstance(value, list | dict)]
-    table += [(key, [_cell(result.get(key)) for result in results]) for key in keys]
+    table += [(humanise(key), [_cell(result.get(key)) for result in results]) for key in keys]
     sweeps = [result.get("sweep") if isinstance(result.get("sweep"), list) else []
               for result in results]
     for index in range(max(map(len, sweeps), default=0)):

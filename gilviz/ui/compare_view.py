@@ -30,6 +30,7 @@ from gilviz.core.compare import ComparedRun, Comparison, chart_points, headline,
 from gilviz.core.session import RunSession
 from gilviz.demos.gil_common import cores_available
 from gilviz.ui.charts import lecture_plot
+from gilviz.ui.interpreter_choice import short_label
 from gilviz.ui.timeline_tab import legend_html, legend_tooltip
 from gilviz.ui.timeline_view import TimelineView
 
@@ -41,6 +42,11 @@ GUIDE = "#888888"
 
 def run_colour(index: int) -> str:
     return RUN_COLOURS[index % len(RUN_COLOURS)]
+
+
+def column_label(run: ComparedRun) -> str:
+    return short_label(run.interpreter) + (" (this window's)" if run.interpreter.running
+                                           else "")
 
 
 class CompareView(QWidget):
@@ -81,7 +87,8 @@ class CompareView(QWidget):
 
         self.plot = lecture_plot("threads", "speedup (x)", "compareChart")
         item = self.plot.getPlotItem()
-        self.plot_legend = item.addLegend(offset=(10, 10))
+        self.plot_legend = item.addLegend(offset=(10, 10), labelTextColor="#222",
+                                          labelTextSize="11pt")
         self.plot_legend.setBrush(pg.mkBrush(255, 255, 255, 220))
 
         bottom = QSplitter(Qt.Orientation.Horizontal)
@@ -131,7 +138,10 @@ class CompareView(QWidget):
             self._show_header(index, "waiting for its turn")
         self.table.setRowCount(0)
         self.table.setColumnCount(len(comparison.runs))
-        self.table.setHorizontalHeaderLabels([run.label for run in comparison.runs])
+        self.table.setHorizontalHeaderLabels([column_label(run) for run in comparison.runs])
+        for column, run in enumerate(comparison.runs):
+            self.table.horizontalHeaderItem(column).setToolTip(
+                f"{run.interpreter.label}\n{run.interpreter.path}")
         self.takeaways.setText("")
         self._draw_chart()
 
@@ -239,7 +249,7 @@ class CompareView(QWidget):
             if not points:
                 continue
             colour = run_colour(index)
-            name = run.interpreter.label
+            name = column_label(run)
             if single:
                 x = points[0][0] + (index - (len(runs) - 1) / 2) * width
                 bar = pg.BarGraphItem(x=[x], height=[points[0][1]], width=width * 0.9,

@@ -135,6 +135,7 @@ def test_compare_text_is_a_table_with_each_takeaway():
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("race (threads=4, iterations=200")
     assert any(line.startswith("lost ") for line in lines)
+    assert any(line.startswith("lost (%) ") for line in lines)
     verdicts = [line for line in lines if line.startswith("Python ")]
     assert len(verdicts) == 2 and all("updates lost" in v or "no update lost" in v
                                       for v in verdicts)

@@ -124,6 +124,7 @@ def test_two_runs_headless_side_by_side():
     assert [run["result"]["expected"] for run in data["runs"]] == [60, 60]
     table = dict(rows(comparison))
     assert table["expected"] == ["60", "60"] and table["GIL during the run"] == ["on", "on"]
+    assert "lost (%)" in table and "lost_pct" not in table
     text = side_by_side(comparison)
     assert text.startswith("race (threads=2, iterations=30")
     assert text.count("(this one)") >= 2
