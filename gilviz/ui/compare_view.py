@@ -37,7 +37,7 @@ from gilviz.ui.timeline_view import TimelineView
 # Okabe-Ito: the GIL build orange, the free-threaded one blue (apart for colour-blind eyes).
 RUN_COLOURS = ("#d55e00", "#0072b2", "#009e73", "#cc79a7")
 LIVE_REFRESH_S = 0.1
-GUIDE = "#888888"
+GUIDE = "#555555"
 
 
 def run_colour(index: int) -> str:
