@@ -92,8 +92,13 @@ class CompareRunner(QObject):
         if self.window is None:
             self.window = CompareWindow(self.page)
             self.window.stopRequested.connect(self.stop)
+            # Over the main window, and never past the screen's edge.
             top = self.page.window()
-            self.window.setGeometry(top.geometry())
+            place = top.geometry()
+            screen = top.screen()
+            if screen is not None:
+                place = place.intersected(screen.availableGeometry())
+            self.window.setGeometry(place)
         return self.window
 
     def _next(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -71,21 +72,20 @@ class CompareView(QWidget):
 
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("compareResults")
+        self.table.setMinimumHeight(60)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.takeaways = QLabel()
+        self.takeaways = QTextBrowser()  # scrolls: two takeaways may not fit at 720p
         self.takeaways.setObjectName("compareTakeaways")
-        self.takeaways.setWordWrap(True)
-        self.takeaways.setTextFormat(Qt.TextFormat.RichText)
-        self.takeaways.setAlignment(Qt.AlignmentFlag.AlignTop)
-        numbers = QWidget()
-        numbers_layout = QVBoxLayout(numbers)
-        numbers_layout.setContentsMargins(0, 0, 0, 0)
-        numbers_layout.addWidget(self.table, 3)
-        numbers_layout.addWidget(self.takeaways, 2)
+        self.takeaways.setMinimumHeight(40)
+        numbers = QSplitter(Qt.Orientation.Vertical)
+        numbers.addWidget(self.table)
+        numbers.addWidget(self.takeaways)
+        numbers.setSizes([170, 130])
 
         self.plot = lecture_plot("threads", "speedup (x)", "compareChart")
+        self.plot.setMinimumHeight(120)
         item = self.plot.getPlotItem()
         self.plot_legend = item.addLegend(offset=(10, 10), labelTextColor="#222",
                                           labelTextSize="11pt")
@@ -142,7 +142,7 @@ class CompareView(QWidget):
         for column, run in enumerate(comparison.runs):
             self.table.horizontalHeaderItem(column).setToolTip(
                 f"{run.interpreter.label}\n{run.interpreter.path}")
-        self.takeaways.setText("")
+        self.takeaways.clear()
         self._draw_chart()
 
     def _show_header(self, index: int, status: str) -> None:
@@ -218,7 +218,7 @@ class CompareView(QWidget):
             if sentence:
                 parts.append(f"<p><span style='color:{run_colour(index)}'>■</span> "
                              f"<b>{run.interpreter.label}</b>: {sentence}</p>")
-        self.takeaways.setText("".join(parts))
+        self.takeaways.setHtml("".join(parts))
 
     def _draw_chart(self) -> None:
         item = self.plot.getPlotItem()
