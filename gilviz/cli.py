@@ -169,8 +169,9 @@ def _run(session: RunSession, args: argparse.Namespace, out: TextIO, err: TextIO
     if args.trace is not None:
         args.trace.write_text(json.dumps(session.chrome_trace()))
     if args.json:
-        json.dump({**result.to_json(), "placement": placement, **run_json_extra(session)},
-                  out)
+        json.dump({**result.to_json(), "placement": placement,
+                   "takeaway": lesson.conclusion(result.result, result.stopped),
+                   **run_json_extra(session)}, out)
         out.write("\n")
     else:
         _print_summary(lesson, result, placement, out)
@@ -201,5 +202,6 @@ def _print_summary(lesson: Lesson, result: RunResult, placement: str, out: TextI
         if isinstance(value, list) and value and isinstance(value[0], dict):
             value = f"{len(value)} records (see --json)"
         print(f"  {key}: {value}", file=out)
-    if result.result and not result.error and not result.stopped:
-        print(f"\n{lesson.takeaway(result.result)}", file=out)
+    sentence = None if result.error else lesson.conclusion(result.result, result.stopped)
+    if sentence:
+        print(f"\n{sentence}", file=out)

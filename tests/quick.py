@@ -16,6 +16,7 @@ QUICK = {
     "gil-release": {"threads": 2, "tasks": 8, "buffer_mib": 1},
     "switch-interval": {"threads": 2, "iterations": 20_000},
     "fetch": {"latency_s": 0.05, "page_kib": 4},  # the local site: never the internet
+    "your-code": {"latency_s": 0.05},  # the exercise's starting point, on the local site
 }
 
 

@@ -9,13 +9,15 @@ so that any interpreter able to import gilviz can host it, a free-threaded one i
 
 Stop is a flag on the Board: busy workers read it directly, and the store never blocks
 whatever state the child is in. The child treats the end of its stdin as the window's
-death and leaves.
+death and leaves. The child leads a process group of its own, so kill() also ends
+whatever the lesson's code started.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -112,6 +114,7 @@ class EngineRun:
             self.process = subprocess.Popen(
                 self.command.engine_argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 env=self.command.environ(), close_fds=True,
+                process_group=0,  # kill() reaches the processes the lesson starts, too
             )
         except OSError:
             self._release()
@@ -155,6 +158,23 @@ class EngineRun:
     def stop(self) -> None:
         if self._live_board is not None:
             self._live_board.request_stop()
+
+    def kill(self) -> None:
+        """End the child and its process group now (code that ignores the stop flag),
+        waiting a moment so that done() can tell at once."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self._signal_group(signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(0.05)
+
+    def _signal_group(self, signum: int) -> None:
+        assert self.process is not None
+        # Not yet waited for, the child (if only a zombie) still holds its group's id.
+        try:
+            os.killpg(self.process.pid, signum)
+        except (ProcessLookupError, PermissionError):
+            self.process.send_signal(signum)
 
     def snapshot(self, events_from: int = 0) -> Snapshot:
         with self._lock:
@@ -219,11 +239,11 @@ class EngineRun:
             self.process.wait(timeout_s)
         except subprocess.TimeoutExpired:
             cooperative = False
-            self.process.terminate()
+            self._signal_group(signal.SIGTERM)
             try:
                 self.process.wait(1.0)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                self._signal_group(signal.SIGKILL)
                 self.process.wait(1.0)
         self.done()
         self._release()

@@ -9,9 +9,15 @@ from typing import Any
 from gilviz.core.params import Param
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Probe, Snapshot
+from gilviz.core.verdict import STOPPED
 
 RunFunction = Callable[[dict[str, Any], Probe, StopToken], dict[str, Any]]
 ReportFunction = Callable[[dict[str, Any], Snapshot], dict[str, Any]]
+# (params, everything the session received: the whole log, the last lanes and watched
+# values, t = seconds run; why it ended: STOPPED or TIMEOUT) -> the lesson's result.
+ForcedResultFunction = Callable[[dict[str, Any], Snapshot, str], dict[str, Any]]
+
+TIMEOUT = "timeout"  # why a session ended a run early: STOPPED (verdict's word) or TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,30 @@ class Lesson:
     # Settings that need a newer Python than the oldest gilviz runs on: for these settings,
     # (the oldest version that has it, what needs it), or None. Checked before a run.
     needs_python: Callable[[dict[str, Any]], tuple[tuple[int, int], str] | None] | None = None
+    # False for code that may never look at the stop flag (a student's script): it runs
+    # only in the engine, and a session that asked it to stop ends the engine by force
+    # after a short grace. `forced_result` then writes the result from what was received.
+    cooperative: bool = True
+    forced_result: ForcedResultFunction | None = None
+    # The longest a run may take, from its settings (None: no limit); past it the session
+    # stops the run as Stop would, and says it timed out.
+    time_limit: Callable[[dict[str, Any]], float | None] | None = None
+    # Checks settings that are wrong only together; raises ParamError.
+    check: Callable[[dict[str, Any]], None] | None = None
+    # For lessons whose conclusion rests on a measurement: the one word (see
+    # gilviz.core.verdict) that run() puts in the result as "verdict", decided from the
+    # result alone so that tests can feed it any numbers. The takeaway is chosen by it.
+    verdict: Callable[[dict[str, Any]], str] | None = None
+
+    def conclusion(self, result: dict[str, Any], stopped: bool = False) -> str | None:
+        """The sentence the window and `run --json` show for a result: the takeaway, or
+        for a run cut short, only what its measurement supports. None without a result."""
+        if not result:
+            return None
+        if stopped and (self.verdict is None or self.verdict(result) != STOPPED):
+            return ("Stopped before the end: the numbers cover only part of the run, so "
+                    "they support no conclusion.")
+        return self.takeaway(result)
 
     def to_listing(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "chapter": self.chapter}

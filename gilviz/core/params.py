@@ -21,6 +21,9 @@ class Param:
     # (another parameter, one of its values): the knob only matters then, so the window
     # shows it only then and runs with its default otherwise. The CLI takes it always.
     shown_when: tuple[str, str] | None = None
+    # False: the window supplies this value its own way (a code editor, say), so the
+    # form built from the specs leaves it out. The CLI takes it always.
+    in_form: bool = True
 
     @property
     def default(self) -> Any:

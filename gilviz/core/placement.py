@@ -36,6 +36,10 @@ class Run(Protocol):
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
+    def kill(self) -> None:
+        """End the run now, whatever its code is doing. Only a run in a process of its own
+        can be ended so; elsewhere this is stop()."""
+        ...
     def snapshot(self, events_from: int = 0) -> Snapshot: ...
     def read_marks(self, index: int, start: int, end: int) -> list[int]: ...
     def poke(self) -> None: ...
@@ -63,6 +67,9 @@ class ProbeRun:
 
     def stop(self) -> None:
         self.probe.stop.set()
+
+    def kill(self) -> None:
+        self.stop()  # a thread of this process cannot be ended from outside
 
     def snapshot(self, events_from: int = 0) -> Snapshot:
         return self.probe.snapshot(events_from)
@@ -112,6 +119,11 @@ def check_placement(lesson: Lesson, params: dict[str, Any], placement: str) -> N
     if placement == ISOLATED and lesson.needs_qt is not None and lesson.needs_qt(params):
         raise ParamError("QThreads need Qt, which the isolated engine does not load: "
                          "run this inside the window's process (--in-process)")
+    if placement == IN_PROCESS and not lesson.cooperative:
+        raise ParamError(f"{lesson.id} runs code that may ignore Stop, so it runs only in "
+                         "the isolated engine, which can be ended by force (drop --in-process)")
+    if lesson.check is not None:
+        lesson.check(params)
 
 
 InProcessMaker = Callable[[Lesson, dict[str, Any]], Run]

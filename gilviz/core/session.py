@@ -3,22 +3,30 @@
 A RunSession creates its run through the RunFactory, and each poll() copies what the run
 has measured since the last one: the log, the timeline marks, and at the end the result.
 Whoever drives it (the CLI's loop, the window's timer) only presents what it returns.
+
+A lesson whose code may ignore the stop flag (Lesson.cooperative False) is asked to stop,
+and STOP_GRACE_S later its engine is ended by force; so is one past its time limit. Both
+drivers get that from poll(), and the result is then written from what was received.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from typing import Any
 
 from gilviz.core.engine import EngineCommand
 from gilviz.core.kernel_states import KernelStates, gil_of
-from gilviz.core.lesson import Lesson
+from gilviz.core.lesson import TIMEOUT, Lesson
 from gilviz.core.params import resolve
 from gilviz.core.placement import ISOLATED, RunFactory
 from gilviz.core.runner import RunResult
-from gilviz.core.telemetry import LogEvent, Snapshot
+from gilviz.core.telemetry import LaneSnapshot, LogEvent, Snapshot
 from gilviz.core.timeline import TimelineRecorder
+from gilviz.core.verdict import STOPPED
+
+STOP_GRACE_S = 0.1  # how long code that may ignore Stop gets before its engine is ended
 
 
 class RunSession:
@@ -38,11 +46,20 @@ class RunSession:
         self.measure_states = measure_states
         self.kernel: KernelStates | None = None
         self.sampler_cost: dict[str, Any] = {}  # the sampler's own CPU time, rate...
+        self.stop_reason: str | None = None  # STOPPED or TIMEOUT, once asked to stop
+        self.forced = False  # the run was ended by force: its result is written here
+        self.time_limit = lesson.time_limit(self.params) if lesson.time_limit else None
         self._started = False
+        self._started_at = 0.0
+        self._kill_at: float | None = None
+        self._t = 0.0
+        self._lanes: tuple[LaneSnapshot, ...] = ()
+        self._values: dict[str, Any] = {}
 
     def start(self) -> None:
         self.run.start()
         self._started = True
+        self._started_at = time.monotonic()
         if self.measure_states:
             self._start_kernel()
 
@@ -63,9 +80,10 @@ class RunSession:
 
     def poll(self) -> Snapshot:
         """What changed since the last poll: the snapshot carries only new log events."""
+        self._enforce()
         ended = self.run.done()  # asked first, so the snapshot includes the very end
         snapshot = self.run.snapshot(events_from=len(self.events))
-        self.events.extend(snapshot.events)
+        self._received(snapshot)
         if ended and self.result is None:
             self._conclude(snapshot)
         else:
@@ -76,15 +94,58 @@ class RunSession:
         """The run has ended: last marks and kernel records, then the result, which gains
         each lesson thread's measured (or inferred) states."""
         self.sampler_cost = self.recorder.finish(snapshot)
-        result = self.run.result()
+        result = self._final_result()
         if result is not None and result.error is None:
             states = self.recorder.thread_states()
             result = dataclasses.replace(result, result={**result.result,
                                                          "thread_states": states})
         self.result = result
 
+    def _received(self, snapshot: Snapshot) -> None:
+        self.events.extend(snapshot.events)
+        self._t = max(self._t, snapshot.t)
+        if snapshot.lanes:  # an engine that is gone shows none: keep the last it showed
+            self._lanes = snapshot.lanes
+        if snapshot.values:
+            self._values = snapshot.values
+
     def stop(self) -> None:
+        self._ask_to_stop(STOPPED)
+
+    def _ask_to_stop(self, reason: str) -> None:
+        if self.stop_reason is None:
+            self.stop_reason = reason
+            if not self.lesson.cooperative:
+                self._kill_at = time.monotonic() + STOP_GRACE_S
         self.run.stop()
+
+    def _enforce(self) -> None:
+        """The time limit, and the end by force of code that did not stop in its grace."""
+        if not self._started or self.result is not None:
+            return
+        # The run's own clock (from when its code began), as the lesson measures it.
+        if self.time_limit is not None and self._t >= self.time_limit:
+            self._ask_to_stop(TIMEOUT)
+        if self._kill_at is not None and time.monotonic() >= self._kill_at:
+            self._kill_at = None
+            if not self.run.done():
+                self.forced = True
+                self.run.kill()
+
+    def _final_result(self) -> RunResult | None:
+        """The run's own result; for a run ended by force, the lesson's reading of what
+        this session received (the engine could not send its own)."""
+        result = self.run.result()
+        if (result is None or not self.forced or result.result
+                or self.lesson.forced_result is None):
+            return result
+        elapsed = time.monotonic() - self._started_at
+        received = Snapshot(t=self._t, lanes=self._lanes, events=tuple(self.events),
+                            events_total=len(self.events), values=self._values)
+        reason = self.stop_reason or STOPPED
+        return RunResult(self.lesson.id, self.params, elapsed,
+                         self.lesson.forced_result(self.params, received, reason),
+                         stopped=True)
 
     def poke(self) -> None:
         self.run.poke()
@@ -96,14 +157,24 @@ class RunSession:
         """Stop the run and make sure it is gone; True if it ended by itself."""
         if not self._started:
             return True
+        if not self.lesson.cooperative:
+            timeout_s = min(timeout_s, STOP_GRACE_S)
+        if self.result is None and self.stop_reason is None:
+            self.stop_reason = STOPPED
         if self.result is None and self.run.done():
-            self._conclude(self.run.snapshot(events_from=len(self.events)))
+            self._conclude(self._last_snapshot())
         ended = self.run.close(timeout_s)
         if self.result is None and self.run.done():
-            self._conclude(self.run.snapshot(events_from=len(self.events)))
+            self.forced = self.forced or not ended
+            self._conclude(self._last_snapshot())
         if self.kernel is not None:
             self.kernel.stop()  # idempotent; a run closed early leaves no sampler behind
         return ended
+
+    def _last_snapshot(self) -> Snapshot:
+        snapshot = self.run.snapshot(events_from=len(self.events))
+        self._received(snapshot)
+        return snapshot
 
     def chrome_trace(self, **meta: Any) -> dict[str, Any]:
         info: dict[str, Any] = {"demo": self.lesson.id, "params": self.params,

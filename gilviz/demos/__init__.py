@@ -17,6 +17,7 @@ from gilviz.demos import (
     thread_join,
     thread_pool,
     thread_start,
+    your_code,
 )
 
 REGISTRY = Registry(
@@ -24,6 +25,6 @@ REGISTRY = Registry(
     for module in (
         thread_start, thread_join, thread_args, many_threads, daemon, race, lock,
         thread_pool, process_vs_thread, event, gil_cpu, gil_io, gil_release, switch_interval,
-        fetch,
+        fetch, your_code,
     )
 )

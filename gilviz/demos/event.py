@@ -17,8 +17,9 @@ from gilviz.core.lesson import Lesson
 from gilviz.core.params import ChoiceParam, FloatParam, IntParam
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Probe
+from gilviz.core.verdict import STOPPED
 from gilviz.demos.chapters import EVENTS
-from gilviz.demos.common import COUNT, INTERVAL, MAIN, rounded
+from gilviz.demos.common import COUNT, MAIN, rounded
 
 DELAY = "delay"
 BUTTON = "button"
@@ -43,6 +44,11 @@ TRIGGER = ChoiceParam(
 DELAY_S = FloatParam(
     "delay_s", "Delay", "How long main does its own setup before it sets the event",
     default_value=3.0, minimum=0.0, maximum=60.0, unit="s",
+)
+INTERVAL = FloatParam(
+    "interval_s", "Pause after each step",
+    "Seconds a released worker sleeps after each step of its work (the lecture's: 1 s)",
+    default_value=1.0, minimum=0.01, maximum=2.0, unit="s",
 )
 TIMEOUT = FloatParam(
     "timeout_s", "Wait timeout",
@@ -129,7 +135,9 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
             thread.join()
     main.say("Main thread finished.")
     main.finish()
-    return summarise(params, setting, board)
+    result = summarise(params, setting, board)
+    result["stopped"] = stop.is_set()
+    return {**result, "verdict": verdict(result)}
 
 
 def summarise(params: dict[str, Any], setting: dict[str, Any],
@@ -158,9 +166,32 @@ def summarise(params: dict[str, Any], setting: dict[str, Any],
     }
 
 
+# Verdicts: released (every worker went on only once the event was set), gave-up (one or
+# more workers timed out first), early (a worker went on before main set the event: the
+# Event failed its one job, which would be a bug), stopped.
+RELEASED = "released"
+GAVE_UP = "gave-up"
+EARLY = "early"
+
+
+def verdict(result: dict[str, Any]) -> str:
+    if result.get("stopped"):
+        return STOPPED
+    if result["released_early"]:
+        return EARLY
+    return GAVE_UP if result["gave_up"] else RELEASED
+
+
 def takeaway(result: dict[str, Any]) -> str:
     n, released, gave_up = result["workers"], result["released"], result["gave_up"]
+    verdict_ = verdict(result)
+    if verdict_ == STOPPED:
+        return (f"Stopped: {released} of {n} workers had been released and {gave_up} had "
+                "given up when the run ended.")
     when = f"{result['event_set_at']:.2f} s" if result["event_set_at"] is not None else "never"
+    if verdict_ == EARLY:
+        return (f"{result['released_early']} of {n} workers went on before main set the "
+                f"event at {when}: event.wait() should never return True before set().")
     by = {SET_BY_BUTTON: "on the button", SET_BY_DELAY: "after the delay"}.get(
         result["set_by"], "after nobody pressed the button")
     if gave_up == n:
@@ -182,5 +213,6 @@ LESSON = Lesson(
     params=(WORKERS, TRIGGER, DELAY_S, TIMEOUT, COUNT, INTERVAL),
     run=run,
     takeaway=takeaway,
+    verdict=verdict,
     workload=(worker, wait_for_trigger, run),
 )

@@ -34,10 +34,22 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import NameResolutionError, ProtocolError, ReadTimeoutError
 
+from gilviz.core.cpu_load import OthersCpu
 from gilviz.core.lesson import Lesson
 from gilviz.core.params import ChoiceParam, FloatParam, IntParam, LinesParam
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Lane, Probe
+from gilviz.core.verdict import (
+    INCONCLUSIVE,
+    NO_GAIN,
+    PARALLEL,
+    STOPPED,
+    busy_reason,
+    is_busy,
+    speed_class,
+    too_short,
+    too_short_reason,
+)
 from gilviz.demos.chapters import EXERCISE
 from gilviz.demos.common import MAIN
 from gilviz.demos.local_site import HOST, LECTURE_SITES, LocalSite
@@ -314,6 +326,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     main.run()
     record = Recorder(probe)
     probe.watch("fetch", record.view)
+    others = OthersCpu()
     with contextlib.ExitStack() as cleanup:
         server = None
         if params["source"] == LOCAL:
@@ -347,7 +360,9 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
                 record.seconds[strategy] = time.perf_counter() - started
                 main.say(f"{strategy}: {record.seconds[strategy]:.2f} s")
     main.finish()
-    return summarise(params, urls, record, server)
+    result = {**summarise(params, urls, record, server), "others_cpu_pct": others.percent(),
+              "stopped": stop.is_set() or len(record.seconds) < len(STRATEGIES)}
+    return {**result, "verdict": verdict(result)}
 
 
 def summarise(params: dict[str, Any], urls: list[str], record: Recorder,
@@ -365,6 +380,7 @@ def summarise(params: dict[str, Any], urls: list[str], record: Recorder,
         "server": server,
         "workers": params["workers"],
         "timeout_s": params["timeout_s"],
+        "latency_s": params["latency_s"] if params["source"] == LOCAL else None,
         "strategies": {strategy: round(seconds, 4) for strategy, seconds in timings.items()},
         "speedup": speedup,
         "fetched": sum(1 for row in rows if row["status"] is not None and not row["error"]),
@@ -407,27 +423,88 @@ def rows_in_order(urls: list[str], record: Recorder, strategy: str) -> list[dict
     return rows
 
 
-def takeaway(result: dict[str, Any]) -> str:
-    times, rows = result["strategies"], result["urls"]
-    asked = [row for row in rows if not (row["error"] or "").startswith("invalid URL")]
+# Verdicts: parallel (the threads' waits overlapped: one thread per URL, and the pool
+# when it has more than one worker, clearly beat one after another), no-gain, slower,
+# inconclusive (a busy machine, or threads and pool disagree), offline (no host could be
+# resolved), failed (no URL answered), stopped (not every strategy ran to the end).
+OFFLINE = "offline"
+FAILED = "failed"
+
+
+def _asked(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [row for row in result["urls"] if not (row["error"] or "").startswith("invalid URL")]
+
+
+def times_of(result: dict[str, Any]) -> float:
+    """The longest strategy's time: what a too-short run is judged by."""
+    return max(result["strategies"].values())
+
+
+def verdict(result: dict[str, Any]) -> str:
+    asked = _asked(result)
     if asked and all(row["error"] == UNRESOLVED for row in asked):
+        return OFFLINE
+    if result.get("stopped") or len(result["strategies"]) < len(STRATEGIES):
+        return STOPPED
+    if not result["fetched"]:
+        return FAILED
+    speedup = result["speedup"]
+    if THREADS not in speedup:
+        return FAILED
+    if too_short(times_of(result)):
+        return INCONCLUSIVE
+    classes = {speed_class(speedup[THREADS])}
+    if result["workers"] > 1 and POOL in speedup:
+        classes.add(speed_class(speedup[POOL]))
+    if len(classes) > 1:
+        return INCONCLUSIVE
+    (measured,) = classes
+    if measured != PARALLEL and is_busy(result.get("others_cpu_pct")):
+        return INCONCLUSIVE  # a busy machine cannot fake overlapping waits, only hide them
+    return measured
+
+
+def takeaway(result: dict[str, Any]) -> str:
+    verdict_, times, rows = verdict(result), result["strategies"], result["urls"]
+    if verdict_ == OFFLINE:
         return ("No host could be resolved: this machine looks offline. Each URL said so "
                 "on its own row and nothing hung; choose the local test site to watch the "
                 "waits overlap.")
-    if len(times) < len(STRATEGIES):
-        return "Not every strategy ran to the end."
+    if verdict_ == STOPPED:
+        done = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in times.items())
+        return (f"Stopped before every strategy ran to the end{' (' + done + ')' if done else ''}"
+                ": there is no comparison to draw.")
+    failures = (f" {result['failed']} of {len(rows)} failed, each on its own row, and the "
+                "others went on." if result["failed"] else "")
+    if verdict_ == FAILED:
+        return f"No URL answered, so the times say nothing about overlapping waits.{failures}"
     speedup = result["speedup"]
-    requested = len(asked)
+    requested = len(_asked(result))
     waves = math.ceil(requested / result["workers"]) if requested else 0
+    pool = (f"a pool of {result['workers']} {times[POOL]:.2f} s "
+            f"({speedup[POOL]:.2f}x" + (f", {waves} waves" if waves > 1 else "") + ")"
+            if POOL in speedup else f"a pool of {result['workers']} {times[POOL]:.2f} s")
     text = (f"{requested} requests: one after another {times[SEQUENTIAL]:.2f} s, one thread "
-            f"each {times[THREADS]:.2f} s ({speedup.get(THREADS, 0):.1f}x), a pool of "
-            f"{result['workers']} {times[POOL]:.2f} s ({speedup.get(POOL, 0):.1f}x"
-            + (f", {waves} waves" if waves > 1 else "") + "). A thread waiting for the "
-            "network does not hold the GIL, so the waits overlap.")
-    if result["failed"]:
-        text += (f" {result['failed']} of {len(rows)} failed, each on its own row, and "
-                 "the others went on.")
-    return text
+            f"each {times[THREADS]:.2f} s ({speedup[THREADS]:.2f}x), {pool}")
+    if verdict_ == PARALLEL:
+        return (f"{text}. A thread waiting for the network does not hold the GIL, so the "
+                f"waits overlapped.{failures}")
+    if verdict_ == INCONCLUSIVE:
+        why = (too_short_reason(times_of(result), "give the local site some latency")
+               if too_short(times_of(result))
+               else busy_reason(result["others_cpu_pct"])
+               if is_busy(result.get("others_cpu_pct"))
+               else "threads and pool disagree; run it again")
+        return f"{text}. But {why}.{failures}"
+    slow = "no gain" if verdict_ == NO_GAIN else "threads were slower"
+    if result.get("latency_s") == 0:
+        why = ("with no latency a request is mostly Python work (requests here, the local "
+               "site's server too), which needs the GIL, so there are no waits to overlap. "
+               "Give the site some latency.")
+    else:
+        why = ("the requests spent little time waiting, so there was little to overlap; "
+               "threads only help while they wait.")
+    return f"{text}: {slow}, because {why}{failures}"
 
 
 def short_name(url: str) -> str:
@@ -448,5 +525,6 @@ LESSON = Lesson(
     params=(SOURCE, WORKERS, TIMEOUT, LATENCY, PAGE_KIB, ERRORS, URLS),
     run=run,
     takeaway=takeaway,
+    verdict=verdict,
     workload=(fetch_url, fetch_sequentially, fetch_with_threads, fetch_with_pool, run),
 )

@@ -7,10 +7,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from gilviz.core.host_facts import gil_enabled
 from gilviz.core.lesson import Lesson
 from gilviz.core.params import ChoiceParam, IntParam
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Lane, Probe, State
+from gilviz.core.verdict import STOPPED
 from gilviz.demos.chapters import RACES
 from gilviz.demos.common import MAIN, most_at_once, rounded
 from gilviz.demos.race import FORCED_BATCH, THREADS
@@ -26,16 +28,16 @@ PHASE_NAMES = {
 
 ITERATIONS = IntParam(
     "iterations", "Increments per thread",
-    "How many times each thread adds one (each one sleeps ~75 us, so three runs of "
-    "4 x 5,000 take a few seconds)",
-    default_value=5_000, minimum=1, maximum=1_000_000,
+    "How many times each thread adds one; the lecture's cell uses 10,000 (each increment "
+    "sleeps ~75 us, so timing all three placements takes several seconds)",
+    default_value=10_000, minimum=1, maximum=1_000_000,
 )
 GRANULARITY = ChoiceParam(
     "granularity", "Lock held",
-    "per-increment: lock, read, sleep(0), write, unlock, every time; whole-loop: one "
-    "thread takes the lock for all its increments, as in the lecture",
-    choices=(PER_INCREMENT, WHOLE_LOOP),
-    choice_labels=("around each increment", "around the whole loop"),
+    "whole-loop: one thread takes the lock for all its increments, as in the lecture's "
+    "cell; per-increment: lock, read, sleep(0), write, unlock, every time",
+    choices=(WHOLE_LOOP, PER_INCREMENT),
+    choice_labels=("around the whole loop (the lecture)", "around each increment"),
 )
 COMPARE = ChoiceParam(
     "compare", "Compare",
@@ -131,10 +133,13 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
         lanes = [probe.lane_named(f"Thread-{i + 1}") for i in range(threads)]
         done = sum(lane.count for lane in lanes)
         measured[phase] = {"seconds": seconds, "done": done, "actual": actual,
-                           "at_once": most_at_once(work_spans(lanes))}
+                           "at_once": most_at_once(work_spans(lanes)),
+                           "complete": not stop.is_set()}  # a phase cut short is not timed
         main.say(f"counter = {actual:,} of {done:,} in {seconds:.2f} s")
     main.finish()
-    return summarise(params, measured)
+    result = {**summarise(params, measured), "gil_enabled": gil_enabled(),
+              "stopped": stop.is_set()}
+    return {**result, "verdict": verdict(result)}
 
 
 def read_counter() -> int:
@@ -168,7 +173,7 @@ def summarise(params: dict[str, Any], measured: dict[str, dict[str, Any]]) -> di
     }
     for phase, key in ((PER_INCREMENT, "per_increment"), (WHOLE_LOOP, "whole_loop"),
                        (UNLOCKED, "race")):
-        if phase in measured:
+        if phase in measured and measured[phase]["complete"]:
             result[f"{key}_s"] = rounded(measured[phase]["seconds"])
             result[f"{key}_actual"] = measured[phase]["actual"]
             result[f"{key}_lost"] = measured[phase]["done"] - measured[phase]["actual"]
@@ -176,9 +181,28 @@ def summarise(params: dict[str, Any], measured: dict[str, dict[str, Any]]) -> di
     return result
 
 
+# Verdicts: exact (the chosen placement's counter got every increment), lost-updates
+# (it did not: a lock that fails to protect), stopped (cut short).
+EXACT = "exact"
+LOST_UPDATES = "lost-updates"
+
+
+def verdict(result: dict[str, Any]) -> str:
+    if result.get("stopped"):
+        return STOPPED
+    return LOST_UPDATES if result["lost"] else EXACT
+
+
 def takeaway(result: dict[str, Any]) -> str:
-    name = PHASE_NAMES[result["granularity"]]
+    name, verdict_ = PHASE_NAMES[result["granularity"]], verdict(result)
+    if verdict_ == STOPPED:
+        return (f"Stopped: with a {name} the counter read {result['actual']:,} after "
+                f"{result['expected']:,} increments; the placements were not all timed.")
     seconds = result[f"{result['granularity'].replace('-', '_')}_s"]
+    if verdict_ == LOST_UPDATES:
+        return (f"With a {name} the counter still lost {result['lost']:,} updates "
+                f"({result['actual']:,} of {result['expected']:,}): every thread must take "
+                "the same lock around the read and the write.")
     head = (f"With a {name}, the counter is exact: {result['actual']:,} of "
             f"{result['expected']:,} in {seconds:.2f} s.")
     if result["granularity"] == WHOLE_LOOP:
@@ -187,6 +211,8 @@ def takeaway(result: dict[str, Any]) -> str:
     if "race_s" in result:
         head += (f" Without a lock: {result['race_actual']:,} in {result['race_s']:.2f} s,"
                  f" {result['race_lost']:,} updates lost.")
+    if not result["gil_enabled"]:
+        head += " This interpreter runs without a GIL: the Lock alone keeps the count exact."
     return head
 
 
@@ -194,10 +220,12 @@ LESSON = Lesson(
     id="lock",
     title="Fix it with a Lock",
     chapter=RACES,
-    blurb="The same race, with threading.Lock around each increment or the whole loop.",
+    blurb="The same race, with threading.Lock around the whole loop (the lecture's cell) "
+          "or around each increment.",
     params=(THREADS, ITERATIONS, GRANULARITY, COMPARE),
     run=run,
     takeaway=takeaway,
+    verdict=verdict,
     workload=(increment_each, increment_whole, increment_unlocked, count_with, run),
     prefers_isolated=True,
 )

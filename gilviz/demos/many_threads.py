@@ -97,11 +97,20 @@ def report(result: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:
 def takeaway(result: dict[str, Any]) -> str:
     n, wall = result["threads"], result["workers_wall_s"] or 0.0
     alone = result["count"] * result["interval_s"]  # what one thread sleeps in total
+    at_once = result["most_alive_at_once"]
     if result["variant"] == ONE_BY_ONE:
-        return (f"Joined one by one, at most {result['most_alive_at_once']} thread was alive "
-                f"at a time: {n} threads took {wall:.2f} s, about {n} x {alone:.2f} s.")
-    return (f"{result['most_alive_at_once']} of {n} threads were alive at once: all done in "
-            f"{wall:.2f} s, about one thread's {alone:.2f} s, not {n} x {alone:.2f} s.")
+        return (f"Joined one by one, at most {at_once} thread{'s' if at_once != 1 else ''} "
+                f"{'was' if at_once == 1 else 'were'} alive at a time: {n} threads took "
+                f"{wall:.2f} s, against {n} x {alone:.2f} s = {n * alone:.2f} s of sleeping.")
+    head = f"{at_once} of {n} threads were alive at once: all done in {wall:.2f} s, "
+    if wall <= 1.5 * alone:
+        return head + f"about one thread's {alone:.2f} s, not {n} x {alone:.2f} s."
+    if wall < 0.8 * n * alone:
+        return head + (f"more than one thread's {alone:.2f} s but well under {n} x "
+                       f"{alone:.2f} s: the waits overlapped, and starting the threads (or "
+                       "other programs) took the rest.")
+    return head + (f"about {n} x {alone:.2f} s: here the waits hardly overlapped; run it "
+                   "again.")
 
 
 LESSON = Lesson(

@@ -24,13 +24,27 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from gilviz.core.cpu_load import OthersCpu
+from gilviz.core.host_facts import cores_available, interpreter_facts
 from gilviz.core.lesson import Lesson
 from gilviz.core.params import ChoiceParam, FloatParam, IntParam, ParamError
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Lane, Probe
+from gilviz.core.verdict import (
+    INCONCLUSIVE,
+    NO_GAIN,
+    PARALLEL,
+    STOPPED,
+    busy_reason,
+    faster_or_slower,
+    is_busy,
+    speed_class,
+    too_short,
+    too_short_reason,
+)
 from gilviz.demos.chapters import EXECUTORS
 from gilviz.demos.common import MAIN, rounded
-from gilviz.demos.gil_common import cores_available, thread_counts
+from gilviz.demos.gil_common import thread_counts
 
 CPU = "cpu"
 IO = "io"
@@ -233,6 +247,7 @@ class Phase:
     names: dict[int, str]
     startup_s: float | None = None
     elapsed_s: float | None = None
+    cpu_s: float | None = None  # this process's CPU time while the tasks ran
     records: list[tuple[int, str, int, int]] = field(default_factory=list)  # as they end
 
     def rows(self) -> list[str]:
@@ -327,10 +342,11 @@ def time_pool(kind: str, workers: int, task: Callable[..., Any], size: Any, task
                     phase.startup_s = (time.perf_counter_ns() - phase.created_ns) / 1e9
                     main.say(f"{kind} pool: {workers} workers up after "
                              f"{phase.startup_s:.3f} s")
-                    started = time.perf_counter_ns()
+                    started, cpu = time.perf_counter_ns(), time.process_time()
                     futures = [pool.submit(task, n, size) for n in range(1, tasks + 1)]
                     if wait_for_all(futures, probe, board, phase.records):
                         phase.elapsed_s = (time.perf_counter_ns() - started) / 1e9
+                        phase.cpu_s = time.process_time() - cpu
                         main.say(f"{kind} pool: {tasks} tasks done in "
                                  f"{phase.elapsed_s:.3f} s")
         finally:
@@ -362,6 +378,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
              f"processes; this machine has {cores_available()} cores")
     kinds = (THREADS, PROCESSES, INTERPRETERS) if params.get("pools") == WITH_INTERPRETERS \
         else (THREADS, PROCESSES)
+    others = OthersCpu()
     for workers in counts:
         timings: dict[str, Phase] = {}
         for kind in kinds:
@@ -380,7 +397,9 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
         sweep.append(sweep_point(workers, timings[THREADS], timings[PROCESSES],
                                  timings.get(INTERPRETERS)))
     main.finish()
-    return summarise(params, phases, sweep)
+    result = {**summarise(params, phases, sweep), **interpreter_facts(),
+              "others_cpu_pct": others.percent(), "stopped": stop.is_set()}
+    return {**result, "verdict": verdict(result)}
 
 
 def sweep_point(workers: int, threads: Phase, processes: Phase,
@@ -407,6 +426,9 @@ def summarise(params: dict[str, Any], phases: list[Phase], sweep: list[dict[str,
         "thread_s": rounded(thread_s),
         "process_s": rounded(process_s),
         "process_speedup": round(thread_s / process_s, 3) if thread_s and process_s else None,
+        # cores the thread pool kept busy: about 1 with a GIL, more without one
+        "thread_cpu_cores": round(threads.cpu_s / thread_s, 2)
+        if threads and threads.cpu_s is not None and thread_s else None,
         "thread_startup_s": rounded(threads.startup_s) if threads else None,
         "process_startup_s": rounded(processes.startup_s) if processes else None,
         "process_with_startup_s": rounded(process_s + processes.startup_s)
@@ -434,28 +456,80 @@ def summarise(params: dict[str, Any], phases: list[Phase], sweep: list[dict[str,
     return result
 
 
+def verdict(result: dict[str, Any]) -> str:
+    """How the process pool did against the thread pool (ratio thread_s / process_s):
+    parallel (processes clearly faster: they ran the work in parallel and threads did
+    not), no-gain, slower (processes clearly slower), inconclusive (busy machine, a gain
+    nothing could cause: one worker or one core, or processes faster at waiting) or
+    stopped. Start-up is left out of the ratio; the sentence quotes it."""
+    ratio = result.get("process_speedup")
+    if result.get("stopped") or ratio is None:
+        return STOPPED
+    if too_short(max(result["thread_s"], result["process_s"])):
+        return INCONCLUSIVE
+    measured = speed_class(ratio)
+    if measured == PARALLEL and (result["work"] == IO or _at_most_one(result)):
+        return INCONCLUSIVE
+    return INCONCLUSIVE if is_busy(result.get("others_cpu_pct")) else measured
+
+
+def _at_most_one(result: dict[str, Any]) -> bool:
+    return min(result["workers"], result["cores"]) < 2
+
+
 def takeaway(result: dict[str, Any]) -> str:
+    verdict_ = verdict(result)
     w, cores = result["workers"], result["cores"]
     thread_s, process_s = result["thread_s"], result["process_s"]
-    startup = result["process_startup_s"]
-    ratio = result["process_speedup"]
-    if result["work"] == CPU:
-        if ratio >= 1.3:
-            limit = f" (no more than the {cores} cores allow)" if w > cores else ""
-            return (f"With {w} workers the process pool did the arithmetic {ratio:.1f}x "
-                    f"faster than the thread pool{limit}: {process_s:.2f} s against "
-                    f"{thread_s:.2f} s, since each process has its own interpreter and GIL. "
-                    f"Starting the processes cost {startup:.2f} s on top.")
-        if min(w, cores) < 2:
-            return (f"The process pool took {process_s:.2f} s and the thread pool "
-                    f"{thread_s:.2f} s: with {'one worker' if w < 2 else 'one core'} "
-                    "nothing can run in parallel. Try more workers.")
-        return (f"The process pool took {process_s:.2f} s and the thread pool "
-                f"{thread_s:.2f} s, only {ratio:.1f}x faster: something else was keeping "
-                "the cores busy (see the CPU cores view). Run it again.")
-    return (f"For waiting tasks the thread pool kept up: {thread_s:.2f} s against "
-            f"{process_s:.2f} s for processes, which also took {startup:.2f} s to start. "
-            "A waiting thread lets go of the GIL, so threads are the cheap choice for I/O.")
+    if verdict_ == STOPPED:
+        done = [f"the {kind} pool took {seconds:.2f} s" for kind, seconds in
+                (("thread", thread_s), ("process", process_s)) if seconds is not None]
+        so_far = f" ({'; '.join(done)})" if done else ""
+        return (f"Stopped before both pools had done their tasks{so_far}: there is no "
+                "comparison to draw.")
+    ratio, startup = result["process_speedup"], result["process_startup_s"]
+    times = f"{process_s:.2f} s against {thread_s:.2f} s for the thread pool"
+    used = result.get("thread_cpu_cores")
+    threads_used = f"the thread pool used {used:.1f} cores" if used is not None else ""
+    one = "one worker" if w < 2 else "one core"
+    if verdict_ == INCONCLUSIVE:
+        head = f"The process pool ran at {ratio:.2f}x the thread pool's speed ({times}), but "
+        if too_short(max(thread_s, process_s)):
+            return head + too_short_reason(max(thread_s, process_s),
+                                           "give each task more iterations") + "."
+        if is_busy(result.get("others_cpu_pct")):
+            return head + busy_reason(result["others_cpu_pct"]) + "."
+        if result["work"] == IO:
+            return head + ("processes cannot wait faster than threads: the difference is "
+                           "noise. Run it again.")
+        return head + f"with {one} nothing can run in parallel: the difference is noise."
+    if result["work"] == IO:
+        return (f"For waiting tasks the thread pool kept up: the process pool took {times} "
+                f"({ratio:.2f}x, {'no gain' if verdict_ == NO_GAIN else faster_or_slower(ratio)})"
+                f" and {startup:.2f} s more to start. A waiting thread lets go of the GIL, so "
+                "threads are the cheap choice for I/O.")
+    if verdict_ == PARALLEL:
+        limit = f", no more than the {cores} cores allow" if w > cores else ""
+        why = "each process has its own interpreter and its own GIL"
+        if not result["gil_enabled"]:
+            why += (f"; this build has no GIL, yet {threads_used or 'the thread pool'} and "
+                    "fell behind, so the gap is not the GIL's here")
+        elif threads_used:
+            why += f", while {threads_used}"
+        return (f"With {w} workers the process pool did the arithmetic "
+                f"{faster_or_slower(ratio)} than the thread pool ({times}{limit}): {why}. "
+                f"Starting the processes cost {startup:.2f} s on top.")
+    how = "no gain" if verdict_ == NO_GAIN else faster_or_slower(ratio)
+    head = f"The process pool took {times} ({ratio:.2f}x, {how})"
+    if _at_most_one(result):
+        return f"{head}: with {one} nothing can run in parallel. Try more workers."
+    if not result["gil_enabled"]:
+        return (f"{head}: this interpreter runs without a GIL, so the thread pool ran in "
+                f"parallel too{' (' + threads_used + ')' if threads_used else ''} and "
+                "processes had nothing left to win; they only pay for sending tasks and "
+                "results across.")
+    return (f"{head}, although {min(w, cores)} processes could have worked in parallel: "
+            "each task may be too short for a process to pay off. Try more iterations.")
 
 
 def with_interpreter_pool(result: dict[str, Any]) -> str:
@@ -472,11 +546,12 @@ LESSON = Lesson(
     id="process-vs-thread",
     title="ProcessPoolExecutor vs ThreadPoolExecutor",
     chapter=EXECUTORS,
-    blurb="The same tasks on a pool of threads and on a pool of processes: CPU-bound work "
-          "runs in parallel only on processes; waiting works on either.",
+    blurb="The same tasks on a pool of threads and on a pool of processes: with a GIL, "
+          "CPU-bound work runs in parallel only on processes; waiting works on either.",
     params=(WORKERS, TASKS, WORK, ITERATIONS, WAIT, POOLS, SWEEP),
     run=run,
     takeaway=with_interpreter_pool,
+    verdict=verdict,
     workload=(cpu_task, io_task, make_pool, time_pool, run),
     prefers_isolated=True,
     needs_python=lambda params: ((3, 14), "InterpreterPoolExecutor")

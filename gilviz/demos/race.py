@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import platform
 import statistics
 import sys
 import threading
@@ -11,10 +10,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from gilviz.core.host_facts import interpreter_facts
 from gilviz.core.lesson import Lesson
 from gilviz.core.params import ChoiceParam, FloatParam, IntParam
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Probe
+from gilviz.core.verdict import STOPPED
 from gilviz.demos import interleaving
 from gilviz.demos.chapters import RACES
 from gilviz.demos.common import MAIN, workers
@@ -39,10 +40,19 @@ ITERATIONS = IntParam(
 )
 VARIANT = ChoiceParam(
     "variant", "Increment",
-    "forced: read into tmp, sleep(0), write tmp + 1, so a switch lands in between; "
-    "plain: counter += 1, where the interpreter rarely switches mid-update",
+    "forced: read into tmp, sleep (see Pause), write tmp + 1, so a switch lands in "
+    "between; plain: counter += 1, which a build with a GIL rarely interrupts mid-update "
+    "(a free-threaded build often does)",
     choices=(FORCED, PLAIN),
-    choice_labels=("forced: read, sleep(0), write", "plain: counter += 1"),
+    choice_labels=("forced: read, sleep, write", "plain: counter += 1"),
+)
+PAUSE = FloatParam(
+    "pause_ms", "Pause (slow motion)",
+    "How long each forced increment sleeps between its read and its write: "
+    "time.sleep(pause). 0 is the lecture's sleep(0) (4 x 10,000 done in under a second); "
+    "0.2 ms stretches the race over a few seconds so the room can watch the counter "
+    "climb, and loses just as many updates",
+    default_value=0.2, minimum=0.0, maximum=5.0, unit="ms", shown_when=("variant", FORCED),
 )
 TRIALS = IntParam(
     "trials", "Trials", "Run the whole race this many times and compare the losses",
@@ -59,13 +69,13 @@ SWITCH_INTERVAL = FloatParam(
 counter = 0  # the shared state every thread reads and writes; reset before each trial
 
 
-def increment(probe: Probe, iterations: int) -> None:
+def increment(probe: Probe, iterations: int, pause: float) -> None:
     global counter
     me = probe.lane(reuse=True)
     for batch in me.batches(iterations, FORCED_BATCH):  # counts progress, honours Stop
         for _ in range(batch):
             tmp = counter
-            time.sleep(0)  # give another thread the chance to run right here
+            time.sleep(pause)  # the lecture's sleep(0): another thread may run right here
             counter = tmp + 1
 
 
@@ -95,8 +105,11 @@ def race_once(probe: Probe, work: Callable[..., None], threads: int, iterations:
 def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]:
     threads, iterations = params["threads"], params["iterations"]
     work = increment if params["variant"] == FORCED else increment_plain
+    pause = params["pause_ms"] / 1000
+    extra = (pause,) if work is increment else ()  # a plain += has no pause
     trace: list[tuple[str, str, int]] | None = [] if records_replay(params) else None
     trials: list[tuple[int, int]] = []  # (increments done, final counter) per trial
+    cut_short: tuple[int, int] | None = None  # the same for a trial Stop interrupted
     probe.watch("counter", read_counter)
     probe.watch("expected", lambda: threads * iterations)
     probe.watch("lost_per_trial", lambda: [done - actual for done, actual in trials])
@@ -109,21 +122,26 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
                 break
             if trace is not None and trial == 0:
                 together = threading.Barrier(threads)
-                actual = race_once(probe, increment_recorded, threads, iterations, trace,
-                                   together)
+                actual = race_once(probe, increment_recorded, threads, iterations, pause,
+                                   trace, together)
             else:
-                actual = race_once(probe, work, threads, iterations)
+                actual = race_once(probe, work, threads, iterations, *extra)
             done = sum(lane.count for lane in workers(probe.snapshot()))
-            trials.append((done, actual))
             main.say(f"trial {trial + 1}: counter = {actual:,} after {done:,} increments")
+            if stop.is_set():
+                cut_short = (done, actual)  # shown as the last numbers, not as a trial
+                break
+            trials.append((done, actual))
     finally:
         sys.setswitchinterval(previous)
         main.finish()
-    return summarise(params, trials, trace)
+    result = summarise(params, trials, trace, cut_short)
+    result["stopped"] = stop.is_set()
+    return {**result, "verdict": verdict(result)}
 
 
-def increment_recorded(probe: Probe, iterations: int, trace: list[tuple[str, str, int]],
-                       together: threading.Barrier) -> None:
+def increment_recorded(probe: Probe, iterations: int, pause: float,
+                       trace: list[tuple[str, str, int]], together: threading.Barrier) -> None:
     """increment() that also notes each read and write, for the replay of small runs.
 
     The threads wait for each other before counting: a few dozen increments take a couple
@@ -137,7 +155,7 @@ def increment_recorded(probe: Probe, iterations: int, trace: list[tuple[str, str
         for _ in range(batch):
             tmp = counter
             trace.append((me.name, interleaving.READ, tmp))
-            time.sleep(0)
+            time.sleep(pause)
             counter = tmp + 1
             trace.append((me.name, interleaving.WRITE, tmp + 1))
 
@@ -153,16 +171,19 @@ def records_replay(params: dict[str, Any]) -> bool:
 
 
 def summarise(params: dict[str, Any], trials: list[tuple[int, int]],
-              trace: list[tuple[str, str, int]] | None) -> dict[str, Any]:
-    """The last trial's numbers, and with several trials the loss of each one."""
-    done, actual = trials[-1] if trials else (0, 0)
+              trace: list[tuple[str, str, int]] | None,
+              cut_short: tuple[int, int] | None = None) -> dict[str, Any]:
+    """The last trial's numbers (a trial Stop cut short counts here, as far as it got),
+    and with several trials the loss of each one that ran to its end."""
+    done, actual = cut_short or (trials[-1] if trials else (0, 0))
     lost = done - actual
     result: dict[str, Any] = {
         "variant": params["variant"],
         "threads": params["threads"],
         "iterations": params["iterations"],
         "switch_interval_ms": params["switch_interval_ms"],
-        "python": platform.python_version(),
+        "pause_ms": params["pause_ms"] if params["variant"] == FORCED else None,
+        **interpreter_facts(),
         "expected": done,
         "actual": actual,
         "lost": lost,
@@ -182,26 +203,55 @@ def summarise(params: dict[str, Any], trials: list[tuple[int, int]],
     return result
 
 
+# Verdicts: lost-updates (the counter ended below the increments done, in the last trial
+# or any earlier one), exact (every update arrived, in every trial), stopped (cut short:
+# the numbers are what had happened by then).
+LOST_UPDATES = "lost-updates"
+EXACT = "exact"
+
+
+def verdict(result: dict[str, Any]) -> str:
+    if result.get("stopped"):
+        return STOPPED
+    return LOST_UPDATES if result["lost"] or result["trials_with_loss"] else EXACT
+
+
 def takeaway(result: dict[str, Any]) -> str:
     expected, actual, lost = result["expected"], result["actual"], result["lost"]
     runs, with_loss = result["trials_run"], result["trials_with_loss"]
     trials = f" Lost updates in {with_loss} of {runs} trials." if runs > 1 else ""
+    plain, gil = result["variant"] == PLAIN, result["gil_enabled"]
+    verdict_ = verdict(result)
+    if verdict_ == STOPPED:
+        return (f"Stopped after {expected:,} increments: the counter read {actual:,}, so "
+                f"{lost:,} updates were lost by then.")
     if result["threads"] == 1:
         return f"One thread alone counted {actual:,} of {expected:,}: nothing can interleave."
-    if result["variant"] == PLAIN and with_loss == 0:
+    if verdict_ == EXACT and plain and gil:
         return (f"counter += 1 lost nothing here ({actual:,} of {expected:,}, "
                 f"{runs} trial{'s' if runs > 1 else ''}, Python {result['python']}). "
                 "Threads switch only at certain points between bytecodes (a loop's jump "
                 "back, a call), and since 3.10 the read, add and write of += on a global "
                 "sit between two of them. To provoke it, try a smaller switch interval, "
                 "more iterations or more threads (it may still stay exact); the forced "
-                "variant's sleep(0) opens the gap every time.")
-    if lost == 0:
+                "variant's sleep between read and write opens the gap every time.")
+    if verdict_ == EXACT and plain:
+        return (f"counter += 1 lost nothing this time ({actual:,} of {expected:,}), although "
+                "this interpreter runs without a GIL and the threads really ran at once: "
+                "the race is there, it just did not strike. Run it again or with more "
+                "iterations; only a Lock makes it exact every time.")
+    if verdict_ == EXACT:
         return (f"No update lost this time ({actual:,} of {expected:,}).{trials} A race is "
                 "about what can happen: run it again, or with more threads.")
-    how = ("a thread that slept between its read and its write let the others read the "
-           "same old value" if result["variant"] == FORCED else
-           "+= is a read, an add and a write, and a switch landed in between")
+    if not plain:
+        how = ("a thread that slept between its read and its write let the others read the "
+               "same old value")
+    elif gil:
+        how = "+= is a read, an add and a write, and a switch landed in between"
+    else:
+        how = ("this interpreter runs without a GIL: the threads ran at the same time on "
+               "different cores, two read the same value and both wrote it back plus one. "
+               "Only a Lock makes the counter exact, GIL or not")
     return (f"The counter reached {actual:,}, not {expected:,}: {lost:,} updates "
             f"({result['lost_pct']:.1f}%) were lost because {how}.{trials}")
 
@@ -211,9 +261,10 @@ LESSON = Lesson(
     title="Race condition",
     chapter=RACES,
     blurb="Several threads add one to a shared counter; watch it fall short of the total.",
-    params=(THREADS, ITERATIONS, VARIANT, TRIALS, SWITCH_INTERVAL),
+    params=(THREADS, ITERATIONS, VARIANT, PAUSE, TRIALS, SWITCH_INTERVAL),
     run=run,
     takeaway=takeaway,
+    verdict=verdict,
     workload=(increment, increment_plain, race_once, run, increment_recorded),
     prefers_isolated=True,
 )

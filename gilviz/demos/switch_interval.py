@@ -21,10 +21,20 @@ import threading
 import time
 from typing import Any
 
+from gilviz.core.cpu_load import OthersCpu
+from gilviz.core.host_facts import interpreter_facts
 from gilviz.core.lesson import Lesson
 from gilviz.core.params import IntParam
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Probe
+from gilviz.core.verdict import (
+    INCONCLUSIVE,
+    STOPPED,
+    busy_reason,
+    is_busy,
+    too_short,
+    too_short_reason,
+)
 from gilviz.demos.chapters import GIL
 from gilviz.demos.common import MAIN
 
@@ -124,18 +134,22 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     main = probe.lane(MAIN)
     rows: list[dict[str, Any]] = []
     probe.watch("intervals", lambda: list(rows))  # the chart adds each interval as it ends
+    others = OthersCpu()
     for interval_ms in INTERVALS_MS:
         if stop.is_set():
             break
         row = race_at(probe, interval_ms, params["threads"], params["iterations"])
+        if stop.is_set():
+            break  # cut short: not a measurement, so no row for it
         main.say(f"switch interval {interval_ms:g} ms: {row['total_s']:.2f} s, "
                  f"{row['handovers']} GIL hand-overs, first done at {row['first_done_s']} s")
         rows.append(row)
     main.finish()
-    return {"threads": params["threads"], "intervals": rows,
-            "default_interval_ms": round(sys.getswitchinterval() * 1000, 3),
-            "gil": getattr(sys, "_is_gil_enabled", lambda: True)(),
-            "caveat": CAVEAT}
+    result = {"threads": params["threads"], "intervals": rows,
+              "default_interval_ms": round(sys.getswitchinterval() * 1000, 3),
+              "caveat": CAVEAT, **interpreter_facts(), "others_cpu_pct": others.percent(),
+              "stopped": stop.is_set() or len(rows) < len(INTERVALS_MS)}
+    return {**result, "verdict": verdict(result)}
 
 
 CAVEAT = ("Hand-overs are counted exactly, by the workers. CPython may switch less often "
@@ -144,17 +158,79 @@ CAVEAT = ("Hand-overs are counted exactly, by the workers. CPython may switch le
           "core.")
 
 
-def takeaway(result: dict[str, Any]) -> str:
+# Verdicts: fair-when-short (the shortest interval's threads finished clearly closer
+# together than the longest's), no-effect (about as far apart under both), no-gil (the
+# interpreter runs without a GIL: the interval has nothing to hand over), inconclusive
+# (a busy machine, or the opposite of what the interval can do), stopped.
+FAIR_WHEN_SHORT = "fair-when-short"
+NO_EFFECT = "no-effect"
+NO_GIL = "no-gil"
+SPREAD_GAP = 0.15  # finish spreads closer than this (share of the total) are "the same"
+TOGETHER = 0.10  # a finish spread up to this is "together"
+APART = 0.25  # from this on, "apart"
+SAME_TIME = 0.10  # totals within 10% "hardly move"
+
+
+def verdict(result: dict[str, Any]) -> str:
     rows = result["intervals"]
-    if not result.get("gil", True):
-        return ("This interpreter has no GIL: the threads ran at the same time, so the "
-                "switch interval had nothing to hand over.")
+    if result.get("stopped") or len(rows) < 2:
+        return STOPPED
+    if not result["gil_enabled"]:
+        return NO_GIL
+    if is_busy(result.get("others_cpu_pct")) or too_short(rows[-1]["total_s"]):
+        return INCONCLUSIVE
+    gap = rows[-1]["finish_spread"] - rows[0]["finish_spread"]
+    if gap >= SPREAD_GAP:
+        return FAIR_WHEN_SHORT
+    return NO_EFFECT if gap > -SPREAD_GAP else INCONCLUSIVE
+
+
+def finishing(row: dict[str, Any]) -> str:
+    spread = row["finish_spread"]
+    how = ("together" if spread <= TOGETHER else "apart" if spread >= APART
+           else "a little apart")
+    return (f"finished {how} (the first at {row['first_done_s']:.2f} s, the last at "
+            f"{row['last_done_s']:.2f} s)")
+
+
+def total_time(short: dict[str, Any], long: dict[str, Any]) -> str:
+    a, b = short["total_s"], long["total_s"]
+    if abs(b / a - 1) <= SAME_TIME:
+        return f"The total time hardly moved: {a:.2f} s against {b:.2f} s."
+    return (f"The total time was {a:.2f} s at {short['switch_interval_ms']:g} ms and "
+            f"{b:.2f} s at {long['switch_interval_ms']:g} ms ({b / a:.2f}x as long).")
+
+
+def takeaway(result: dict[str, Any]) -> str:
+    verdict_, rows = verdict(result), result["intervals"]
+    if verdict_ == STOPPED:
+        done = ", ".join(f"{r['switch_interval_ms']:g} ms" for r in rows) or "no interval"
+        return (f"Stopped after {done}: the intervals were not all timed, so there is no "
+                "comparison to draw.")
     short, long = rows[0], rows[-1]
-    return (f"At {short['switch_interval_ms']:g} ms the threads handed the GIL over "
-            f"{short['handovers']} times and finished together (spread "
-            f"{short['finish_spread']:.0%}); at {long['switch_interval_ms']:g} ms only "
-            f"{long['handovers']} times, finishing apart (spread {long['finish_spread']:.0%}). "
-            f"Total time hardly moves: {short['total_s']:.2f} s vs {long['total_s']:.2f} s.")
+    at_short, at_long = f"At {short['switch_interval_ms']:g} ms", \
+        f"at {long['switch_interval_ms']:g} ms"
+    if verdict_ == NO_GIL:
+        return (f"This interpreter runs without a GIL, so the switch interval has nothing to "
+                f"hand over: the threads ran side by side under every interval. "
+                f"{at_short} they {finishing(short)}; {at_long} they {finishing(long)}. "
+                + total_time(short, long))
+    if verdict_ == INCONCLUSIVE:
+        why = (busy_reason(result["others_cpu_pct"]) if is_busy(result.get("others_cpu_pct"))
+               else too_short_reason(long["total_s"], "give each thread more iterations")
+               if too_short(long["total_s"])
+               else "a longer interval cannot make threads finish closer together: run it "
+               "again")
+        return (f"{at_short} the threads {finishing(short)}; {at_long} they "
+                f"{finishing(long)}. But {why}.")
+    if verdict_ == FAIR_WHEN_SHORT:  # the hand-overs are counted exactly (see spin)
+        return (f"{at_short} the GIL changed hands {short['handovers']:,} times in short turns "
+                f"and the threads {finishing(short)}; {at_long} it changed hands "
+                f"{long['handovers']:,} times, each kept it for long stretches, and they "
+                f"{finishing(long)}. " + total_time(short, long))
+    return (f"{at_short} the threads {finishing(short)}; {at_long} they {finishing(long)}: "
+            "no visible difference here. Try more iterations per thread, so that each "
+            "thread needs many turns. " + total_time(short, long))
 
 
 LESSON = Lesson(
@@ -165,6 +241,7 @@ LESSON = Lesson(
     params=(THREADS, ITERATIONS),
     run=run,
     takeaway=takeaway,
+    verdict=verdict,
     workload=(spin, race_at, run),
     prefers_isolated=True,
 )

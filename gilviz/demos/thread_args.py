@@ -52,6 +52,9 @@ def report(result: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:
 
 
 def takeaway(result: dict[str, Any]) -> str:
+    if not result["all_lines_carry_message"]:
+        return (f"The thread printed {result['worker_messages']} of {result['count']} lines, "
+                "but not all start with the message it was given.")
     return (
         f"The thread printed {result['worker_messages']} of {result['count']} lines, each "
         f"starting with the message it was given: args=(...) reached the function."

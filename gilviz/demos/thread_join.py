@@ -45,6 +45,9 @@ def report(result: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:
 
 
 def takeaway(result: dict[str, Any]) -> str:
+    if not result["main_after_worker_end"]:
+        return (f"Main spoke at {result['main_said_at_s']:.2f} s, before the worker ended at "
+                f"{result['worker_ended_at_s']}: join() did not hold it back this time.")
     return (
         f"The worker ended at {result['worker_ended_at_s']:.2f} s and main spoke at "
         f"{result['main_said_at_s']:.2f} s: join() held main until the worker was done."

@@ -15,6 +15,7 @@ from gilviz.core.lesson import Lesson
 from gilviz.core.params import ChoiceParam, FloatParam, IntParam
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Lane, Probe
+from gilviz.core.verdict import LOSS_MAX, STOPPED
 from gilviz.demos.chapters import EXECUTORS
 from gilviz.demos.common import MAIN, most_at_once, rounded
 
@@ -34,8 +35,8 @@ WORKERS = IntParam(
 )
 UNIT = FloatParam(
     "unit_s", "Time unit",
-    "A task of n units sleeps n times this long (the lecture's unit is one second)",
-    default_value=0.5, minimum=0.01, maximum=2.0, unit="s",
+    "A task of n units sleeps n times this long; the lecture's task n sleeps n seconds",
+    default_value=1.0, minimum=0.01, maximum=2.0, unit="s",
 )
 DURATIONS = ChoiceParam(
     "durations", "Durations",
@@ -131,7 +132,9 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     main.say("results: " + ", ".join(str(r["task"] ** 2) for r in received))
     main.say("Main thread finished.")
     main.finish()
-    return summarise(params, units, [t for t in timings if t is not None], received)
+    result = summarise(params, units, [t for t in timings if t is not None], received)
+    result["stopped"] = stop.is_set()
+    return {**result, "verdict": verdict(result)}
 
 
 def summarise(params: dict[str, Any], units: list[int], timings: list[dict[str, Any]],
@@ -158,22 +161,46 @@ def summarise(params: dict[str, Any], units: list[int], timings: list[dict[str, 
     }
 
 
+# Verdicts: overlapped (more than one pool thread slept at once, and the pool took
+# clearly less than the tasks' summed sleeping), one-at-a-time (it did not: one worker,
+# or one task), stopped (cut short: some tasks never ran).
+OVERLAPPED = "overlapped"
+ONE_AT_A_TIME = "one-at-a-time"
+
+
+def verdict(result: dict[str, Any]) -> str:
+    if result.get("stopped"):
+        return STOPPED
+    overlapped = (result["most_at_once"] > 1
+                  and result["pool_s"] < LOSS_MAX * result["one_thread_s"])
+    return OVERLAPPED if overlapped else ONE_AT_A_TIME
+
+
 def takeaway(result: dict[str, Any]) -> str:
+    verdict_ = verdict(result)
     order = ", ".join(str(n) for n in result["result_order"])
     threads = result["threads_used"]
+    if verdict_ == STOPPED:
+        return (f"Stopped: {len(result['tasks'])} task(s) finished and main received "
+                f"{len(result['result_order'])} result(s) ({order or 'none'}) before the "
+                "pool dropped the rest.")
     timing = (f"{threads} pool thread{'s' if threads != 1 else ''} did the "
-              f"{result['one_thread_s']:.2f} s of sleeping in {result['pool_s']:.2f} s.")
+              f"{result['one_thread_s']:.2f} s of sleeping in {result['pool_s']:.2f} s")
+    timing += (f", up to {result['most_at_once']} tasks at once." if verdict_ == OVERLAPPED
+               else ": one task at a time, as a single thread would.")
+    retry = ("try falling durations" if result["durations"] == RISING
+             else "try more workers")
     if result["mode"] == MAP:
         how = f"executor.map handed the results back in submission order ({order})"
         if result["finish_order"] != result["result_order"]:
             how += ", though the tasks finished in another order: main waited for task 1 first."
         else:
-            how += (": here they also finished in that order; try falling durations to see "
-                    "map hold finished results back.")
+            how += f": here they also finished in that order; {retry} to see map hold " \
+                   "finished results back."
     else:
         how = f"as_completed handed each result back as soon as it was ready ({order})"
         how += "." if result["result_order"] != sorted(result["result_order"]) else (
-            ", which here is also the submission order; try falling durations.")
+            f", which here is also the submission order; {retry}.")
     return f"{how} {timing}"
 
 
@@ -186,5 +213,6 @@ LESSON = Lesson(
     params=(TASKS, WORKERS, UNIT, DURATIONS, MODE),
     run=run,
     takeaway=takeaway,
+    verdict=verdict,
     workload=(task, collect_in_order, collect_as_completed, run),
 )

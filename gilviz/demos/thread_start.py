@@ -45,6 +45,10 @@ def report(result: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:
 
 
 def takeaway(result: dict[str, Any]) -> str:
+    if result["worker_ended_at_s"] is not None and not result["main_before_worker_end"]:
+        return (f"Main spoke at {result['main_said_at_s']:.2f} s, the worker ended at "
+                f"{result['worker_ended_at_s']:.2f} s: with so little to print the worker "
+                "was done first. Give it more messages to see start() return at once.")
     return (
         f"Main was done at {result['main_ended_at_s']:.2f} s, the worker only at "
         f"{result['worker_ended_at_s']:.2f} s: start() does not wait for the thread."
@@ -55,7 +59,8 @@ LESSON = Lesson(
     id="thread-start",
     title="Start a thread",
     chapter=THREADING_BASICS,
-    blurb="The worker is started and never joined: watch main's message arrive first.",
+    blurb="The worker is started and never joined: main says its line and is done while "
+          "the worker is still printing.",
     params=(COUNT, INTERVAL),
     run=run,
     report=report,

@@ -49,7 +49,7 @@ class CompareRunner(QObject):
         if lesson is None or page.controller.is_running() or self.active():
             return
         try:
-            params = resolve(lesson.params, page.form.values())
+            params = resolve(lesson.params, page.run_values())
         except ParamError as exc:
             page.show_problem(str(exc))
             return

@@ -197,6 +197,7 @@ class DemoPage(QWidget):
         if self.settings is not None:
             self.form.set_values(load_params(self.settings, lesson))
         self.in_gui_process.setChecked(default_placement(lesson) == IN_PROCESS)
+        self.in_gui_process.setVisible(lesson.cooperative)  # else it runs only in the engine
         self._update_gil_note()
         self.interpreters.set_in_process(self.in_gui_process.isChecked())
         self.interpreters.show_lesson(lesson)
@@ -255,8 +256,9 @@ class DemoPage(QWidget):
         process when None and so ticked); None, with the problem shown, if it cannot."""
         if self.lesson is None or self.controller.is_running():
             return None
+        values = self.run_values()
         try:
-            params = resolve(self.lesson.params, self.form.values())
+            params = resolve(self.lesson.params, values)
         except ParamError as exc:
             self._show_problem(str(exc))
             return None
@@ -284,6 +286,13 @@ class DemoPage(QWidget):
             if panel.focus_on_run and panel.applies_to(params):
                 self.tabs.setCurrentWidget(panel)
         return self.session
+
+    def run_values(self) -> dict[str, Any]:
+        """The settings a run takes: the form's, and what panels supply (the code)."""
+        values = self.form.values()
+        for panel in self.panels:
+            values.update(panel.run_values())  # e.g. the code editor's text
+        return values
 
     def show_problem(self, message: str) -> None:
         self._show_problem(message)
@@ -351,7 +360,12 @@ class DemoPage(QWidget):
         for panel in panels:
             self.tabs.addTab(panel, panel.title)
             panel.poke.connect(self.controller.poke)
+            panel.run_requested.connect(self.run)
         self.tabs.setCurrentIndex(0)
+        for panel in panels:
+            if panel.focus_on_show:
+                self.tabs.setCurrentWidget(panel)
+                self._give_tabs_room(0.75)
 
     @Slot()
     def _update_gil_note(self) -> None:
@@ -396,7 +410,7 @@ class DemoPage(QWidget):
         self.result_view.show_result(self.lesson, result, placement)
         for panel in self.panels:
             panel.show_result(result)
-            if panel.focus_on_result and not result.error:
+            if panel.wants_focus(result):
                 self.tabs.setCurrentWidget(panel)
                 self._give_tabs_room()
 

@@ -68,9 +68,9 @@ class ParamForm(QWidget):
     def set_specs(self, specs: tuple[Param, ...]) -> None:
         while self._layout.rowCount():
             self._layout.removeRow(0)
-        self._specs = specs
+        self._specs = tuple(spec for spec in specs if spec.in_form)  # the page has the rest
         self._widgets = {}
-        for spec in specs:
+        for spec in self._specs:
             widget = _make_widget(spec)
             self._widgets[spec.name] = widget
             self._layout.addRow(f"{spec.label}:", widget)

@@ -21,6 +21,8 @@ def _humanise(key: str) -> str:
 
 
 def _format_value(value: Any) -> str:
+    if value is None:
+        return "—"  # not measured (a stopped run, a phase that did not run)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -29,6 +31,8 @@ def _format_value(value: Any) -> str:
         return f"{value:,}"
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return f"{len(value)} records"  # drawn by the lesson's own tab
+    if isinstance(value, str) and "\n" in value.strip():
+        return f"… {value.strip().splitlines()[-1]}"  # a traceback: its last line here
     if isinstance(value, list) and len(value) > 16:
         shown = ", ".join(str(v) for v in value[:16])
         return f"[{shown}, … {len(value) - 16} more]"
@@ -58,13 +62,15 @@ class ResultView(QTextBrowser):
         elif run.stopped:
             head = (f"<p style='color:{WARN}'><b>Stopped</b> after {run.elapsed_s:.2f} s: "
                     "the numbers below cover only part of the run.</p>")
+        elif run.result.get("status") == "error":  # the code it ran raised (your-code)
+            head = (f"<p style='color:{BAD}'><b>Ended with an error</b> after "
+                    f"{run.elapsed_s:.2f} s</p>")
         else:
             where = PLACES.get(placement, placement)
             head = (f"<p style='color:{GOOD}'><b>Finished</b> in {run.elapsed_s:.2f} s"
                     f" <span style='color:#555'>· {where}</span></p>")
-        takeaway = ""
-        if not run.error and not run.stopped and run.result:
-            takeaway = f"<p><b>{html.escape(lesson.takeaway(run.result))}</b></p>"
+        sentence = None if run.error else lesson.conclusion(run.result, run.stopped)
+        takeaway = f"<p><b>{html.escape(sentence)}</b></p>" if sentence else ""
         rows = "".join(
             f"<tr><td style='color:#555;padding-right:12px'>{html.escape(_humanise(k))}</td>"
             f"<td>{html.escape(_format_value(v))}</td></tr>"

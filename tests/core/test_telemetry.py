@@ -1,5 +1,6 @@
 import pickle
 import threading
+import time
 
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Probe, State
@@ -174,6 +175,9 @@ def test_lanes_know_their_os_thread_and_its_counters_at_start():
 
     def work():
         seen["tid"] = threading.get_native_id()
+        started = time.thread_time()
+        while time.thread_time() - started < 0.02:  # some CPU time for the kernel to count
+            pass
         probe.lane("T").finish()
 
     first = threading.Thread(target=work)

@@ -72,7 +72,8 @@ def test_whole_loop_shows_waiting_threads_as_blocked():
 
 
 def test_per_increment_lets_threads_count_side_by_side():
-    outcome, _ = run_lesson("lock", threads=4, iterations=300, compare="no")
+    outcome, _ = run_lesson("lock", threads=4, iterations=300, compare="no",
+                             granularity="per-increment")
     assert outcome.result["running_at_once"] >= 2
 
 

@@ -43,7 +43,7 @@ def test_local_mode_draws_totals_gantt_and_a_row_per_url(qtbot, window):
     assert totals.count("x</b> faster") == 2
     rows = gantt.gantt.rows
     assert rows[0] == "sequential" and rows[1:11] == [f"Thread-{i}" for i in range(1, 11)]
-    assert 1 <= len([r for r in rows if r.startswith("pool worker")]) <= 4
+    assert 1 <= len([r for r in rows if r.startswith("pool-worker_")]) <= 4
     bars = gantt.gantt.bars
     assert len(bars) == 3 * 10  # the mistyped URL is never requested
     assert sum(1 for bar in bars if QColor(bar.colour) == QColor(BAD)) == 3 * 3

@@ -58,7 +58,7 @@ def scenarios(quick: bool) -> list[Scenario]:
     for threads, placement, label in ((16, ISOLATED, "isolated"), (64, IN_PROCESS, "in GUI")):
         found.append(Scenario(
             f"race {threads} threads, {label}", "race",
-            {"threads": threads, "iterations": race_iterations}, placement,
+            {"threads": threads, "iterations": race_iterations, "pause_ms": 0.0}, placement,
             "increments/s", "expected", "elapsed"))
     found.append(Scenario(
         "gil-io 64 threads", "gil-io",

@@ -18,6 +18,7 @@ from gilviz.ui.panels.race_replay import ReplayPanel
 from gilviz.ui.panels.speedup_chart import SpeedupChart
 from gilviz.ui.panels.switch_chart import SwitchChart
 from gilviz.ui.panels.task_gantt import TaskGanttPanel
+from gilviz.ui.panels.your_code import CodePanel, ThreadOutputPanel
 
 __all__ = ["PANELS", "LessonPanel", "panels_for"]
 
@@ -33,6 +34,7 @@ PANELS: dict[str, tuple[type[LessonPanel], ...]] = {
     "gil-release": (SpeedupChart,),
     "switch-interval": (SwitchChart,),
     "fetch": (FetchPanel, FetchTable),
+    "your-code": (CodePanel, ThreadOutputPanel),
 }
 
 

@@ -15,9 +15,21 @@ class LessonPanel(QWidget):
     title = "Panel"  # the tab's label
     focus_on_result = False  # bring this tab to the front when a run finishes
     focus_on_run = False  # bring this tab to the front when a run starts
+    focus_on_show = False  # the tab in front when the lesson is shown (an editor, say)
     # Emitted by a panel's own button ("Set event"): the page forwards it to the running
     # lesson, which sees it through Probe.pokes() / wait_for_poke().
     poke = Signal()
+    # Emitted to run the lesson as the Run button would (Ctrl+Enter in an editor).
+    run_requested = Signal()
+
+    def run_values(self) -> dict[str, Any]:
+        """Parameter values this panel supplies itself (the editor's code): merged into
+        the form's before they are checked. Called when Run is pressed."""
+        return {}
+
+    def wants_focus(self, result: RunResult) -> bool:
+        """Whether to bring this tab to the front for a finished run."""
+        return self.focus_on_result and not result.error
 
     def applies_to(self, params: dict[str, Any]) -> bool:
         """Whether a run with these parameters has anything to show here; the tab is

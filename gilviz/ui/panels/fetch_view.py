@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
+from gilviz.core.verdict import faster_or_slower
 from gilviz.demos.fetch import POOL, SEQUENTIAL, STRATEGIES, THREADS, align, short_name, url_problem
 from gilviz.ui.gantt import Bar, GanttChart
 from gilviz.ui.panels.base import LessonPanel
@@ -82,12 +83,9 @@ def _worker_key(name: str) -> tuple[str, int]:
 
 
 def row_label(strategy: str, worker: str) -> str:
-    """Short, so the bars keep the room: the colour tells the strategy."""
-    if strategy == SEQUENTIAL:
-        return "sequential"
-    if strategy == POOL:
-        return f"pool worker {_worker_key(worker)[1] + 1}"
-    return worker
+    """The thread's own name, as the Threads panel shows it (the colour tells the
+    strategy); the main thread's row says what it does."""
+    return "sequential" if strategy == SEQUENTIAL else worker
 
 
 def gantt_bars(data: FetchData) -> tuple[list[str], list[Bar], float]:
@@ -160,7 +158,9 @@ class Totals(QWidget):
                 if not answered:
                     value += "<br>no URL answered"  # a speedup of failures means nothing
                 elif speedup is not None and strategy != SEQUENTIAL:
-                    value += f"<br><b>{speedup:.1f}x</b> faster"
+                    words = faster_or_slower(speedup)  # never "faster" below 1x
+                    value += (f"<br><b>{speedup:.2f}x</b> faster" if words.endswith("faster")
+                              else f"<br><b>{speedup:.2f}x</b>: {words}")
             elif strategy in data.running:
                 value = f"running… {data.running[strategy]:.1f} s"
             else:

@@ -97,9 +97,11 @@ class PoolsComparePanel(LessonPanel):
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
         self._shown: list[dict[str, Any]] = []
+        self._latest: dict[str, dict[str, Any]] = {}  # the pool views drawn last, by kind
 
     def run_started(self, params: dict[str, Any]) -> None:
         self._shown = []
+        self._latest = {}
         third = params.get("pools") == WITH_INTERPRETERS  # Python 3.14+ only
         self.headers[INTERPRETERS].setVisible(third)
         self.charts[INTERPRETERS].setVisible(third)
@@ -112,10 +114,20 @@ class PoolsComparePanel(LessonPanel):
         if pools:
             self._draw(pools)
 
+    def show_result(self, result: RunResult) -> None:
+        """After Stop, a pool that had not finished says so instead of "working…"."""
+        if not result.stopped:
+            return
+        for kind, header in self.headers.items():
+            view = self._latest.get(kind)
+            if view is None or view["elapsed_s"] is None:
+                header.setText(f"<b>{NAMES[kind]}</b>: stopped before it finished its tasks")
+
     def _draw(self, pools: list[dict[str, Any]]) -> None:
         latest = {}
         for view in pools:  # in a sweep, the most recent pool of each kind
             latest[view["kind"]] = view
+        self._latest = latest
         drawn = {kind: pool_bars(view) for kind, view in latest.items()}
         end = max([0.5] + [end for _, end in drawn.values()])
         for kind, view in latest.items():
@@ -175,10 +187,17 @@ class PoolSpeedupChart(LessonPanel):
 
     def show_result(self, result: RunResult) -> None:
         sweep = result.result.get("sweep")
-        if not sweep:
+        if not sweep:  # only worker counts both pools finished get a point
+            if result.stopped and self.applies_to(result.params):
+                self.caption.setText("Stopped before both pools finished any worker count: "
+                                     "nothing to draw.")
             return
         self._draw(sweep)
         best = max(sweep, key=lambda point: point["process_speedup"])
+        if result.stopped:
+            self.caption.setText("Stopped: only the worker counts drawn here ran to their end "
+                                 f"({', '.join(str(p['workers']) for p in sweep)}).")
+            return
         self.caption.setText(
             f"Processes: best {best['process_speedup']:.2f}x with {best['workers']} workers; "
             f"threads: {sweep[-1]['thread_speedup']:.2f}x with {sweep[-1]['workers']}. "

@@ -66,19 +66,32 @@ class SpeedupChart(LessonPanel):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         points = snapshot.values.get("sweep")
-        if points is not None and len(points) != len(self.points):
+        if points is not None and points != self.points:  # later trials update points
             self._draw(points)
 
     def show_result(self, result: RunResult) -> None:
-        points = result.result.get("sweep") or (
-            [{"threads": result.result["threads"], "speedup": result.result["speedup"]}]
-            if "speedup" in result.result else [])
+        """Only thread counts that ran to their end get a point; a stopped run says so."""
+        data = result.result
+        points = data.get("sweep") or (
+            [{"threads": data["threads"], "speedup": data["speedup"]}]
+            if data.get("speedup") is not None else [])
         self._draw(points)
-        if points:
+        stopped = result.stopped or data.get("verdict") == "stopped"
+        if points and not stopped:
             best = max(points, key=lambda point: point["speedup"])
-            self.caption.setText(
-                f"Best: {best['speedup']:.2f}x with {best['threads']} threads; perfect "
-                f"scaling would be {best['threads']}x, the machine has {cores_available()} cores.")
+            caption = (f"Best: {best['speedup']:.2f}x with {best['threads']} threads; perfect "
+                       f"scaling would be {best['threads']}x, the machine has "
+                       f"{cores_available()} cores.")
+            if data.get("verdict") == "inconclusive":
+                caption = (f"Inconclusive: the points are as measured (up to "
+                           f"{best['speedup']:.2f}x), but the Result says why they prove "
+                           "nothing.")
+            self.caption.setText(caption)
+        elif points:
+            self.caption.setText(f"Stopped: only the thread counts drawn here ran to their "
+                                 f"end ({', '.join(str(p['threads']) for p in points)}).")
+        elif stopped:
+            self.caption.setText("Stopped before any thread count was timed: nothing to draw.")
 
     def _draw(self, points: list[dict[str, Any]]) -> None:
         self.points = list(points)
