@@ -170,18 +170,18 @@ def headline(run: ComparedRun) -> str:
         return f"failed: {result.error}"
     data = result.result
     verdict = data.get("verdict")
-    if "speedup" in data and "threads" in data:
+    if _numbers(data, "speedup", "threads"):
         text = f"{data['threads']} threads: {data['speedup']:.2f}x the speed of one"
-    elif "lost" in data and "expected" in data:
+    elif _numbers(data, "lost", "expected"):
         share = data["lost"] / data["expected"] if data["expected"] else 0.0
         text = ("no update lost" if not data["lost"] else
                 f"{data['lost']:,} of {data['expected']:,} updates lost ({share:.0%})")
-        if data.get("trials_run", 1) > 1:
+        if _numbers(data, "trials_run", "trials_with_loss") and data["trials_run"] > 1:
             text += f"; lost some in {data['trials_with_loss']} of {data['trials_run']} trials"
-    elif data.get("process_speedup") is not None:
+    elif _numbers(data, "process_speedup"):
         text = f"process pool {data['process_speedup']:.2f}x as fast as the thread pool"
     else:
-        text = f"finished in {result.elapsed_s:.2f} s"
+        text = f"{'ran' if result.stopped else 'finished in'} {result.elapsed_s:.2f} s"
     if result.stopped:
         text = f"stopped early; {text}"
     cores = parallel_cores(data)
@@ -190,6 +190,12 @@ def headline(run: ComparedRun) -> str:
     if run.gil_came_back:
         text += " (the GIL came back on!)"
     return f"{verdict}: {text}" if verdict else text
+
+
+def _numbers(data: dict[str, Any], *keys: str) -> bool:
+    """Every key holds a number (a stopped phase leaves None where it measured nothing)."""
+    return all(isinstance(data.get(key), int | float) and not isinstance(data.get(key), bool)
+               for key in keys)
 
 
 def takeaway(lesson: Lesson, result: RunResult | None) -> str:
@@ -208,18 +214,18 @@ def takeaway(lesson: Lesson, result: RunResult | None) -> str:
 def chart_points(result: dict[str, Any]) -> tuple[str, str, list[tuple[float, float]]]:
     """(x label, y label, points) for the chart that puts the runs on one axis: speedup
     against threads where the lesson times one, else the share of updates lost."""
-    sweep = result.get("sweep")
-    if isinstance(sweep, list) and sweep and "speedup" in sweep[0]:
+    sweep = [p for p in result.get("sweep") or [] if isinstance(p, dict)]
+    if sweep and all(_numbers(p, "threads", "speedup") for p in sweep):
         return "threads", "speedup (x)", [(p["threads"], p["speedup"]) for p in sweep]
-    if "speedup" in result and "threads" in result:
+    if _numbers(result, "speedup", "threads"):
         return "threads", "speedup (x)", [(result["threads"], result["speedup"])]
-    if isinstance(sweep, list) and sweep and "thread_speedup" in sweep[0]:
+    if sweep and all(_numbers(p, "workers", "thread_speedup") for p in sweep):
         return "workers", "thread pool speedup (x)", [
             (p["workers"], p["thread_speedup"]) for p in sweep]
-    if result.get("thread_s") and result.get("process_s") and result.get("workers"):
+    if _numbers(result, "thread_s", "process_s", "workers") and result["process_s"]:
         return "workers", "process pool over thread pool (x)", [
             (result["workers"], result["thread_s"] / result["process_s"])]
-    if "lost" in result and result.get("expected"):
+    if _numbers(result, "lost", "expected") and result["expected"]:
         return "threads", "updates lost (%)", [
             (result.get("threads", 0), 100.0 * result["lost"] / result["expected"])]
     return "", "", []
@@ -270,7 +276,7 @@ def rows(comparison: Comparison) -> list[tuple[str, list[str]]]:
         x_key = "threads" if "threads" in first else "workers"
         y_key = "speedup" if "speedup" in first else "thread_speedup"
         table.append((f"speedup at {first.get(x_key)} {x_key}",
-                      [f"{p[y_key]:.2f}x" if y_key in p else "-" for p in points]))
+                      [f"{p[y_key]:.2f}x" if _numbers(p, y_key) else "-" for p in points]))
     table.append(("CPU of the lesson's threads (s, kernel)",
                   [_cell(cpu_seconds(result)) for result in results]))
     table.append(("threads free to run at once (kernel)",

@@ -128,3 +128,11 @@ def test_two_runs_headless_side_by_side():
     text = side_by_side(comparison)
     assert text.startswith("race (threads=2, iterations=30")
     assert text.count("(this one)") >= 2
+
+
+def test_a_run_stopped_before_it_measured_still_has_a_headline_and_no_bar():
+    run = run_with({"threads": 4, "speedup": None, "threaded_s": None, "sweep": [
+        {"threads": 1, "speedup": 1.0}, {"threads": 2, "speedup": None}]}, stopped=True)
+    assert headline(run) == "stopped early; ran 1.50 s"
+    assert chart_points(run.result.result) == ("", "", [])
+    assert chart_points({"lost": None, "expected": 10}) == ("", "", [])
