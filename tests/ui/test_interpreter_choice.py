@@ -171,3 +171,43 @@ def test_declining_the_offer_changes_nothing(qtbot, window, found):
     answer_offer(qtbot, QMessageBox.StandardButton.No)
     assert window.findChild(BuildDialog) is None
     assert window.page.comparer.comparison is None
+
+
+def test_a_python_used_for_the_first_time_is_prepared_off_the_ui_thread(qtbot, window, found,
+                                                                        monkeypatch):
+    from gilviz.core.engine import EngineCommand
+    from gilviz.core.engine_choice import NoEngine
+
+    release = threading.Event()
+    calls = []
+
+    def prepare(interp, progress=None):
+        calls.append(interp.path)
+        progress(f"installing requests for {interp.label}")
+        assert release.wait(10)
+        if interp is NEW:
+            raise NoEngine("cannot install requests for Python 3.14.0 (no network, or no pip?)")
+        return EngineCommand(interpreter=interp)  # runs on this Python: enough for the flow
+
+    monkeypatch.setattr(interpreter_choice, "prepare", prepare)
+    choose_lesson(window, "gil-cpu")
+    set_param(window, "iterations", 100_000)
+    listed(qtbot, window)
+    bar = window.page.interpreters
+    bar.choose(FREE.path)
+    click(qtbot, window, "runButton")
+    qtbot.waitUntil(lambda: "installing requests" in bar.note.text(), timeout=3000)
+    assert not window.page.controller.is_running() and bar.busy()  # the window keeps going
+    with qtbot.waitSignal(window.page.controller.runFinished, timeout=20_000) as blocker:
+        release.set()
+    assert blocker.args[0].error is None
+    assert window.page.session.engine.interpreter is FREE
+    click(qtbot, window, "runButton")  # prepared once: the second run starts at once
+    assert window.page.controller.is_running() and calls == [FREE.path]
+    qtbot.waitUntil(lambda: not window.page.controller.is_running(), timeout=20_000)
+
+    bar.choose(NEW.path)
+    click(qtbot, window, "runButton")
+    qtbot.waitUntil(lambda: "no network" in window.page.result_view.toPlainText(),
+                    timeout=5000)
+    assert not window.page.controller.is_running()
