@@ -241,7 +241,7 @@ class CompareView(QWidget):
             cores = cores_available()
             item.addItem(pg.InfiniteLine(pos=cores, angle=90, pen=pg.mkPen(GUIDE, width=2),
                                          label=f"{cores} cores",
-                                         labelOpts={"position": 0.92, "color": GUIDE}))
+                                         labelOpts={"position": 0.55, "color": GUIDE}))
         single = all(len(points) == 1 for _, (_, _, points) in series)
         width = 0.7 / len(runs)
         for index, run in enumerate(runs):
