@@ -43,8 +43,9 @@ def test_two_cpu_threads_run_at_once_only_without_the_gil(free_threaded_python):
     note = (f"threads at once: {free} without the GIL, {gil} with it; speedups "
             f"{without['speedup']}x and {with_gil['speedup']}x")
     assert free is not None and gil is not None, note
-    assert free > 1.4, note
-    assert gil < 1.25, note
+    # Measured on a 2-core machine at load 3-8: 1.96-2.00 without the GIL, 0.84-1.26 with.
+    assert free > 1.6, note
+    assert gil < 1.4, note
     assert free > gil + 0.4, note
 
 
