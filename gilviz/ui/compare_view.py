@@ -297,6 +297,8 @@ class CompareWindow(QWidget):
         self.stop_button.setObjectName("compareStopButton")
         self.stop_button.clicked.connect(self.stopRequested)
         self.close_button = QPushButton("Close")
+        self.stop_button.setToolTip("Stop the run going on and skip the next (Esc)")
+        self.close_button.setToolTip("Close the comparison (F11: full screen)")
         self.close_button.clicked.connect(self.close)
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -308,6 +310,15 @@ class CompareWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stopRequested)
+        QShortcut(QKeySequence(Qt.Key.Key_F11), self, activated=self.toggle_full_screen)
+
+    @Slot()
+    def toggle_full_screen(self) -> None:
+        """F11, as in the main window: the comparison on the whole projector."""
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
 
     def begin(self, comparison: Comparison) -> None:
         self.title.setText(f"{comparison.lesson.title}: with and without the GIL")
