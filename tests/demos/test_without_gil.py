@@ -61,3 +61,19 @@ def test_the_plain_race_loses_updates_only_without_the_gil(free_threaded_python)
     # += whole: exact every time (15 of 15 runs measured).
     assert with_gil["lost_per_trial"] == [0, 0, 0]
     assert with_gil["actual"] == with_gil["expected"] == 800_000
+
+
+def test_a_gil_switched_back_on_is_reported(free_threaded_python):
+    """PYTHON_GIL=1 turns the GIL on in a free-threaded build, as an extension that is not
+    ready for free threading would: the engine says so at the end and the JSON warns."""
+    from dataclasses import replace
+
+    from gilviz.core.compare import Comparison, run_in_turn
+
+    forced = replace(free_threaded_python, env={**free_threaded_python.env, "PYTHON_GIL": "1"})
+    comparison = Comparison(REGISTRY.get("race"), {"iterations": 20, "threads": 2}, [forced])
+    run_in_turn(comparison)
+    run = comparison.to_json()["runs"][0]
+    assert run["interpreter"]["free_threaded"] is True
+    assert run["interpreter"]["gil_enabled"] is True
+    assert "GIL was on again" in run["warning"]
