@@ -174,7 +174,9 @@ def _run(session: RunSession, args: argparse.Namespace, out: TextIO, err: TextIO
                    **run_json_extra(session)}, out)
         out.write("\n")
     else:
-        _print_summary(lesson, result, placement, out)
+        engine = session.engine.interpreter if session.engine is not None else None
+        where = placement if engine is None else f"{placement}, {engine.label}"
+        _print_summary(lesson, result, where, out)
         if args.trace is not None:
             print(f"Timeline written to {args.trace} (open it in ui.perfetto.dev)", file=out)
     if result.error:
