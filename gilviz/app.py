@@ -16,7 +16,7 @@ from gilviz.core.engine import FROZEN_ENGINE_FLAG
 if TYPE_CHECKING:
     from gilviz.ui.main_window import MainWindow
 
-CLI_COMMANDS = {"list", "run", "interpreters", "-h", "--help"}
+CLI_COMMANDS = {"list", "run", "compare", "interpreters", "-h", "--help"}
 DESKTOP_OPTIONS = {"--install-desktop", "--uninstall-desktop"}
 
 

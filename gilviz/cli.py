@@ -1,4 +1,4 @@
-"""Headless `python -m gilviz list|run`: the same lessons and runner as the window, no Qt."""
+"""Headless `python -m gilviz list|run|compare|...`: the same lessons as the window, no Qt."""
 
 from __future__ import annotations
 
@@ -10,6 +10,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from gilviz.cli_compare import (
+    add_compare_command,
+    add_python_option,
+    check_this_python,
+    compare_main,
+    engine_for_run,
+    prepare_comparison,
+    run_json_extra,
+)
+from gilviz.core.engine_choice import NoEngine
 from gilviz.core.lesson import Lesson, UnknownLesson
 from gilviz.core.params import ParamError, parse_assignments
 from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
@@ -57,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run in a child Python process (default for CPU-heavy lessons)")
     where.add_argument("--in-process", dest="placement", action="store_const",
                        const=IN_PROCESS, help="run in this process")
+    add_python_option(run)
+    add_compare_command(commands)
 
     interpreters = commands.add_parser(
         "interpreters", help="list the Pythons found here and whether each can run the lessons")
@@ -77,11 +89,22 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
                 return EXIT_OK
         if args.command == "interpreters":
             return _interpreters(args.json, out)
+        if args.command == "compare":
+            comparison = prepare_comparison(args, err)
+            return compare_main(comparison, args.json, out, err)
         lesson = REGISTRY.get(args.demo)
         params = parse_assignments(lesson.params, args.assignments)
         placement = args.placement or default_placement(lesson)
-        session = RunSession(lesson, params, placement)
-    except (UsageError, UnknownLesson, ParamError) as exc:
+        engine = None
+        if args.python is not None:
+            if args.placement == IN_PROCESS:
+                raise UsageError("--python runs the lesson in the engine on that Python: "
+                                 "it cannot be combined with --in-process")
+            engine, placement = engine_for_run(lesson, params, args.python, err), ISOLATED
+        else:
+            check_this_python(lesson, params)
+        session = RunSession(lesson, params, placement, engine=engine)
+    except (UsageError, UnknownLesson, ParamError, NoEngine) as exc:
         print(f"gilviz: error: {exc}", file=err)
         return EXIT_USAGE
     try:
@@ -147,10 +170,13 @@ def _run(session: RunSession, args: argparse.Namespace, out: TextIO, err: TextIO
         args.trace.write_text(json.dumps(session.chrome_trace()))
     if args.json:
         json.dump({**result.to_json(), "placement": placement,
-                   "takeaway": lesson.conclusion(result.result, result.stopped)}, out)
+                   "takeaway": lesson.conclusion(result.result, result.stopped),
+                   **run_json_extra(session)}, out)
         out.write("\n")
     else:
-        _print_summary(lesson, result, placement, out)
+        engine = session.engine.interpreter if session.engine is not None else None
+        where = placement if engine is None else f"{placement}, {engine.label}"
+        _print_summary(lesson, result, where, out)
         if args.trace is not None:
             print(f"Timeline written to {args.trace} (open it in ui.perfetto.dev)", file=out)
     if result.error:

@@ -36,5 +36,10 @@ def chapter_notes(chapter: str) -> str | None:
     return _read(f"chapters/{chapter_slug(chapter)}.md")
 
 
+def page_notes(key: str) -> str | None:
+    """A page of notes of its own in lecture order (see demos.chapters.CLOSING_PAGES)."""
+    return _read(f"pages/{key}.md")
+
+
 def opening_notes() -> str | None:
     return _read("intro.md")

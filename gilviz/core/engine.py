@@ -90,6 +90,8 @@ class EngineRun:
         self._values: dict[str, Any] = {}
         self._result: RunResult | None = None
         self._failure: str | None = None
+        # What the engine said about its interpreter once the lesson had run (gil_enabled).
+        self.interpreter_facts: dict[str, Any] = {}
         self._started_ns = 0
         self._closed = False
 
@@ -141,6 +143,8 @@ class EngineRun:
                         self._result = payload
                     elif kind == "failed":
                         self._failure = payload
+                    elif kind == "interpreter":
+                        self.interpreter_facts = dict(payload)
         except (EOFError, OSError, ValueError):
             pass  # the child exited (or died mid-message): done() reports it
         except Exception as exc:  # an unreadable message: say so rather than hang

@@ -42,6 +42,9 @@ class Lesson:
     prefers_isolated: bool = False
     # Settings that need Qt in the running process (QThread), which the engine lacks.
     needs_qt: Callable[[dict[str, Any]], bool] | None = None
+    # Settings that need a newer Python than the oldest gilviz runs on: for these settings,
+    # (the oldest version that has it, what needs it), or None. Checked before a run.
+    needs_python: Callable[[dict[str, Any]], tuple[tuple[int, int], str] | None] | None = None
     # False for code that may never look at the stop flag (a student's script): it runs
     # only in the engine, and a session that asked it to stop ends the engine by force
     # after a short grace. `forced_result` then writes the result from what was received.

@@ -13,6 +13,7 @@ crosses processes; tasks look at it every few milliseconds.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import multiprocessing
 import os
@@ -26,7 +27,7 @@ from typing import Any
 from gilviz.core.cpu_load import OthersCpu
 from gilviz.core.host_facts import cores_available, interpreter_facts
 from gilviz.core.lesson import Lesson
-from gilviz.core.params import ChoiceParam, FloatParam, IntParam
+from gilviz.core.params import ChoiceParam, FloatParam, IntParam, ParamError
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Lane, Probe
 from gilviz.core.verdict import (
@@ -49,6 +50,7 @@ CPU = "cpu"
 IO = "io"
 THREADS = "thread"
 PROCESSES = "process"
+INTERPRETERS = "interpreter"  # InterpreterPoolExecutor (3.14+): see interpreter_pool.py
 THREAD_PREFIX = "pool-thread"
 CHUNK = 20_000  # iterations between two looks at the stop flag (about 2 ms)
 IO_SLICE_S = 0.02  # an I/O task sleeps in slices this long, looking at the stop flag
@@ -83,6 +85,15 @@ ITERATIONS = IntParam(
 WAIT = FloatParam(
     "wait_s", "Wait per I/O task", "How long each I/O-bound task waits",
     default_value=0.2, minimum=0.01, maximum=2.0, unit="s",
+)
+TWO_POOLS = "threads-processes"
+WITH_INTERPRETERS = "interpreters"
+POOLS = ChoiceParam(
+    "pools", "Pools",
+    "The thread pool and the process pool; or also an InterpreterPoolExecutor (Python "
+    "3.14+): threads that each run their own sub-interpreter, with its own GIL",
+    choices=(TWO_POOLS, WITH_INTERPRETERS),
+    choice_labels=("threads and processes", "also sub-interpreters (3.14+)"),
 )
 SWEEP = ChoiceParam(
     "sweep", "Sweep",
@@ -241,7 +252,7 @@ class Phase:
 
     def rows(self) -> list[str]:
         seated = min(self.board.seated.value, self.board.capacity)
-        if self.kind == THREADS:
+        if self.kind in (THREADS, INTERPRETERS):
             return [self.names.get(seat, f"thread {seat + 1}") for seat in range(seated)]
         return [f"pid {self.board.cells[seat * SEAT + PID]}" for seat in range(seated)]
 
@@ -351,6 +362,9 @@ def time_pool(kind: str, workers: int, task: Callable[..., Any], size: Any, task
 
 
 def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]:
+    if params.get("pools") == WITH_INTERPRETERS and not hasattr(
+            concurrent.futures, "InterpreterPoolExecutor"):
+        raise ParamError("this Python has no InterpreterPoolExecutor: it came with 3.14")
     main = probe.lane(MAIN)
     task, size = (cpu_task, params["iterations"]) if params["work"] == CPU else (
         io_task, params["wait_s"])
@@ -362,27 +376,40 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
         params["workers"]]
     main.say(f"{params['tasks']} {params['work']}-bound tasks, first on threads, then on "
              f"processes; this machine has {cores_available()} cores")
+    kinds = (THREADS, PROCESSES, INTERPRETERS) if params.get("pools") == WITH_INTERPRETERS \
+        else (THREADS, PROCESSES)
     others = OthersCpu()
     for workers in counts:
         timings: dict[str, Phase] = {}
-        for kind in (THREADS, PROCESSES):
+        for kind in kinds:
             if stop.is_set():
                 break
+            if kind == INTERPRETERS:
+                from gilviz.demos.interpreter_pool import time_interpreter_pool
+
+                timings[kind] = time_interpreter_pool(params["work"], workers, size,
+                                                      params["tasks"], probe, phases)
+                continue
             timings[kind] = time_pool(kind, workers, task, size, params["tasks"], probe,
                                       phases)
         if stop.is_set():
             break
-        sweep.append(sweep_point(workers, timings[THREADS], timings[PROCESSES]))
+        sweep.append(sweep_point(workers, timings[THREADS], timings[PROCESSES],
+                                 timings.get(INTERPRETERS)))
     main.finish()
     result = {**summarise(params, phases, sweep), **interpreter_facts(),
               "others_cpu_pct": others.percent(), "stopped": stop.is_set()}
     return {**result, "verdict": verdict(result)}
 
 
-def sweep_point(workers: int, threads: Phase, processes: Phase) -> dict[str, Any]:
-    return {"workers": workers, "thread_s": rounded(threads.elapsed_s),
-            "process_s": rounded(processes.elapsed_s),
-            "process_startup_s": rounded(processes.startup_s)}
+def sweep_point(workers: int, threads: Phase, processes: Phase,
+                interpreters: Phase | None = None) -> dict[str, Any]:
+    point = {"workers": workers, "thread_s": rounded(threads.elapsed_s),
+             "process_s": rounded(processes.elapsed_s),
+             "process_startup_s": rounded(processes.startup_s)}
+    if interpreters is not None:
+        point["interpreter_s"] = rounded(interpreters.elapsed_s)
+    return point
 
 
 def summarise(params: dict[str, Any], phases: list[Phase], sweep: list[dict[str, Any]]
@@ -410,6 +437,11 @@ def summarise(params: dict[str, Any], phases: list[Phase], sweep: list[dict[str,
         "process_tasks": processes.tasks() if processes else [],
         "process_pids": sorted({t["worker"] for t in processes.tasks()}) if processes else [],
     }
+    pool = last.get(INTERPRETERS)
+    if pool is not None:
+        result["interpreter_s"] = rounded(pool.elapsed_s)
+        result["interpreter_startup_s"] = rounded(pool.startup_s)
+        result["interpreter_tasks"] = pool.tasks()
     if params["work"] == CPU:
         result["iterations"] = params["iterations"]
     else:
@@ -500,16 +532,28 @@ def takeaway(result: dict[str, Any]) -> str:
             "each task may be too short for a process to pay off. Try more iterations.")
 
 
+def with_interpreter_pool(result: dict[str, Any]) -> str:
+    """The takeaway, and the third pool's time where it ran."""
+    sentence = takeaway(result)
+    if result.get("interpreter_s") is None:
+        return sentence
+    return (f"{sentence} The interpreter pool (a sub-interpreter, with its own GIL, per "
+            f"thread) took {result['interpreter_s']:.2f} s, after "
+            f"{result['interpreter_startup_s'] or 0:.2f} s of start-up.")
+
+
 LESSON = Lesson(
     id="process-vs-thread",
     title="ProcessPoolExecutor vs ThreadPoolExecutor",
     chapter=EXECUTORS,
     blurb="The same tasks on a pool of threads and on a pool of processes: with a GIL, "
           "CPU-bound work runs in parallel only on processes; waiting works on either.",
-    params=(WORKERS, TASKS, WORK, ITERATIONS, WAIT, SWEEP),
+    params=(WORKERS, TASKS, WORK, ITERATIONS, WAIT, POOLS, SWEEP),
     run=run,
-    takeaway=takeaway,
+    takeaway=with_interpreter_pool,
     verdict=verdict,
     workload=(cpu_task, io_task, make_pool, time_pool, run),
     prefers_isolated=True,
+    needs_python=lambda params: ((3, 14), "InterpreterPoolExecutor")
+    if params.get("pools") == WITH_INTERPRETERS else None,
 )

@@ -100,8 +100,16 @@ def main() -> int:
     result = execute(lesson, request["params"], probe)
     finished.set()
     publisher.join()
+    outbox.send(("interpreter", interpreter_facts()))
     outbox.send(("result", result))
     return 0
+
+
+def interpreter_facts() -> dict[str, Any]:
+    """Asked once the lesson has run: a free-threaded build switches the GIL back on when it
+    imports an extension not marked safe without it (unless PYTHON_GIL=0 forbids that)."""
+    check = getattr(sys, "_is_gil_enabled", None)  # 3.13+
+    return {"gil_enabled": True if check is None else bool(check())}
 
 
 def _publish_until(outbox: _Outbox, probe: Probe, finished: threading.Event) -> None:

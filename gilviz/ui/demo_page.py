@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gilviz.core.engine import EngineCommand
 from gilviz.core.lesson import Lesson
 from gilviz.core.params import ChoiceParam, Param, ParamError, resolve
 from gilviz.core.placement import IN_PROCESS, ISOLATED, default_placement
@@ -31,8 +32,10 @@ from gilviz.core.telemetry import Snapshot
 from gilviz.core.timeline import TimelineRecorder
 from gilviz.notes import lesson_notes
 from gilviz.ui.code_view import CodeView
+from gilviz.ui.compare_runner import CompareRunner
 from gilviz.ui.cpu_cores import CpuCoresView
 from gilviz.ui.event_log import EventLog
+from gilviz.ui.interpreter_choice import InterpreterBar
 from gilviz.ui.lanes_view import ThreadLanesView
 from gilviz.ui.look import set_font_factor, set_ink
 from gilviz.ui.panels import LessonPanel, panels_for
@@ -144,6 +147,10 @@ class DemoPage(QWidget):
         settings_layout = QVBoxLayout(settings)
         settings_layout.addWidget(self.form)
         settings_layout.addWidget(self.in_gui_process)
+        # Which Python the engine runs the lesson on, and Compare (with and without the GIL).
+        self.interpreters = InterpreterBar(self.form, self.settings)
+        self.comparer = CompareRunner(self)
+        settings_layout.addWidget(self.interpreters)
         settings_layout.addWidget(self.gil_note)
         settings_layout.addWidget(self.reset_button)
         self.settings_box = settings
@@ -223,6 +230,8 @@ class DemoPage(QWidget):
         layout.addWidget(body, 1)
 
         self.in_gui_process.toggled.connect(self._update_gil_note)
+        self.in_gui_process.toggled.connect(self.interpreters.set_in_process)
+        self.interpreters.compare_button.clicked.connect(self.comparer.start)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.run_button.clicked.connect(self.run)
         self.stop_button.clicked.connect(self.stop)
@@ -249,6 +258,8 @@ class DemoPage(QWidget):
         self.in_gui_process.setVisible(lesson.cooperative)  # else it runs only in the engine
         self._update_gil_note()
         self.open_settings(not self._presenting)
+        self.interpreters.set_in_process(self.in_gui_process.isChecked())
+        self.interpreters.show_lesson(lesson)
         self._replace_panels(panels_for(lesson.id))
         self._show_panels_for({spec.name: spec.default for spec in lesson.params})
         self.lanes.clear()
@@ -327,27 +338,44 @@ class DemoPage(QWidget):
 
     @Slot()
     def run(self) -> None:
-        if self.lesson is None or self.controller.is_running():
+        """Run on the chosen Python: at once, or once its engine is prepared."""
+        if self.lesson is None or self.controller.is_running() or self.comparer.active():
             return
-        values = self.form.values()
-        for panel in self.panels:
-            values.update(panel.run_values())  # e.g. the code editor's text
+        problem = self.interpreters.problem()  # said before the run, not half-way
+        if problem:
+            self._show_problem(problem)
+            return
+        if self.in_gui_process.isChecked():
+            self.start_run(None)
+            return
+        lesson = self.lesson
+        self.interpreters.request_engine(
+            self.interpreters.chosen(),
+            lambda engine: self.start_run(engine) if self.lesson is lesson else None,
+            self._show_problem)
+
+    def start_run(self, engine: EngineCommand | None) -> RunSession | None:
+        """Start the lesson with the form's settings (in the engine on `engine`, or in this
+        process when None and so ticked); None, with the problem shown, if it cannot."""
+        if self.lesson is None or self.controller.is_running():
+            return None
+        values = self.run_values()
         try:
             params = resolve(self.lesson.params, values)
         except ParamError as exc:
             self._show_problem(str(exc))
-            return
+            return None
         self.remember_params()
         placement = IN_PROCESS if self.in_gui_process.isChecked() else ISOLATED
         try:
-            self.session = self.controller.start(self.lesson, params, placement)
+            self.session = self.controller.start(self.lesson, params, placement, engine)
         except ParamError as exc:
             self._show_problem(str(exc))
-            return
+            return None
         except Exception as exc:  # e.g. the engine process could not be started
             log.exception("could not start %s", self.lesson.id)
             self._show_problem(f"could not start the run: {exc}")
-            return
+            return None
         self.lanes.clear()
         self.log.reset()
         self.timeline.reset()
@@ -360,6 +388,17 @@ class DemoPage(QWidget):
             panel.run_started(params)
             if panel.focus_on_run and panel.applies_to(params):
                 self.tabs.setCurrentWidget(panel)
+        return self.session
+
+    def run_values(self) -> dict[str, Any]:
+        """The settings a run takes: the form's, and what panels supply (the code)."""
+        values = self.form.values()
+        for panel in self.panels:
+            values.update(panel.run_values())  # e.g. the code editor's text
+        return values
+
+    def show_problem(self, message: str) -> None:
+        self._show_problem(message)
 
     def _show_problem(self, message: str) -> None:
         self.result_view.show_problem(message)
@@ -384,6 +423,8 @@ class DemoPage(QWidget):
     @Slot()
     def shutdown(self) -> bool:
         self.cores.stop()
+        self.comparer.shutdown()
+        self.interpreters.shutdown()
         return self.controller.shutdown()
 
     def _lesson_cpu_s(self) -> float | None:
@@ -516,4 +557,5 @@ class DemoPage(QWidget):
         self.stop_button.setEnabled(running)
         self.form.setEnabled(not running)
         self.in_gui_process.setEnabled(not running)
+        self.interpreters.setEnabled(not running)
         self.reset_button.setEnabled(not running)

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from gilviz.core.lesson import Registry
-from gilviz.notes import chapter_notes, opening_notes
+from gilviz.demos.chapters import CLOSING_PAGES
+from gilviz.notes import chapter_notes, opening_notes, page_notes
 from gilviz.ui.demo_page import DemoPage
 from gilviz.ui.intro_page import IntroPage
 from gilviz.ui.latency_meter import LatencyMeter
 from gilviz.ui.look import points_for_pixels, restyle, set_points
-from gilviz.ui.navigator import CHAPTER, LESSON, LessonNavigator
+from gilviz.ui.navigator import CHAPTER, LESSON, PAGE, LessonNavigator
 from gilviz.ui.presenter import PresenterKeys, apply_theme, clamp_zoom, point_size
 from gilviz.ui.settings import open_settings
 
@@ -134,6 +135,9 @@ class MainWindow(QMainWindow):
             if kind == CHAPTER:
                 self.navigator.select_chapter(key)
                 return
+            if kind == PAGE:
+                self.navigator.select_page(key)
+                return
         except KeyError:
             pass
         self.navigator.select_opening()
@@ -156,6 +160,10 @@ class MainWindow(QMainWindow):
             first = ids.index(lessons[0].id) + 1 if lessons else 1
             self.intro.show_text(chapter_notes(key) or f"# {key}", lessons, first)
             self.chapter_label.setText(key)
+        elif kind == PAGE:
+            self.intro.show_text(page_notes(key) or f"# {key}")
+            self.chapter_label.setText(next((chapter for chapter, pages in
+                                             CLOSING_PAGES.items() if key in dict(pages)), ""))
         else:
             self.intro.show_text(opening_notes() or "# gilviz")
             self.chapter_label.setText("Before the demos")

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from gilviz.core.lesson import Registry
+from gilviz.demos.chapters import CLOSING_PAGES
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 LESSON_ROLE = KEY_ROLE  # kept for callers that look a lesson's id up on its item
-OPENING, CHAPTER, LESSON = "opening", "chapter", "lesson"
+OPENING, CHAPTER, LESSON, PAGE = "opening", "chapter", "lesson", "page"
 
 
 class WrappingDelegate(QStyledItemDelegate):
@@ -72,6 +73,7 @@ class LessonNavigator(QTreeWidget):
         self.setItemDelegate(WrappingDelegate(self))
         self._items: dict[str, QTreeWidgetItem] = {}
         self._chapters: dict[str, QTreeWidgetItem] = {}
+        self._pages: dict[str, QTreeWidgetItem] = {}
         self._item(None, "Start here: processes, threads, cores", OPENING, "intro")
         number = 0
         for chapter, lessons in registry.chapters():
@@ -82,6 +84,8 @@ class LessonNavigator(QTreeWidget):
                 item = self._item(head, f"{number}. {lesson.title}", LESSON, lesson.id)
                 item.setToolTip(0, f"{lesson.title} ({lesson.id})\n{lesson.blurb}")
                 self._items[lesson.id] = item
+            for key, title in CLOSING_PAGES.get(chapter, ()):  # notes after the lessons
+                self._pages[key] = self._item(head, title, PAGE, key)
         self.expandAll()
         self.currentItemChanged.connect(self._on_current_changed)
 
@@ -112,6 +116,9 @@ class LessonNavigator(QTreeWidget):
 
     def select_chapter(self, chapter: str) -> None:
         self.setCurrentItem(self._chapters[chapter])
+
+    def select_page(self, key: str) -> None:
+        self.setCurrentItem(self._pages[key])
 
     def select_opening(self) -> None:
         self.setCurrentItem(self.topLevelItem(0))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import Snapshot
 from gilviz.demos.gil_common import cores_available, thread_counts
-from gilviz.demos.process_vs_thread import PROCESSES, THREADS
+from gilviz.demos.process_vs_thread import INTERPRETERS, PROCESSES, THREADS, WITH_INTERPRETERS
 from gilviz.ui import theme
 from gilviz.ui.charts import lecture_plot
 from gilviz.ui.gantt import Bar, GanttChart, scrolled
@@ -27,9 +27,13 @@ from gilviz.ui.panels.hint import FillHint
 STARTUP_COLOUR = "#666666"
 THREAD_COLOUR = "#0068a3"
 PROCESS_COLOUR = "#a34400"
+INTERPRETER_COLOUR = "#00704f"
 HEADER_FACTOR = 1.08
-NAMES = {THREADS: "Thread pool", PROCESSES: "Process pool"}
-COLOURS = {THREADS: THREAD_COLOUR, PROCESSES: PROCESS_COLOUR}
+NAMES = {THREADS: "Thread pool", PROCESSES: "Process pool",
+         INTERPRETERS: "Interpreter pool"}
+COLOURS = {THREADS: THREAD_COLOUR, PROCESSES: PROCESS_COLOUR,
+           INTERPRETERS: INTERPRETER_COLOUR}
+UNITS = {THREADS: "threads", PROCESSES: "processes", INTERPRETERS: "sub-interpreters"}
 
 
 def pool_bars(view: dict[str, Any]) -> tuple[list[Bar], float]:
@@ -56,7 +60,7 @@ def pool_bars(view: dict[str, Any]) -> tuple[list[Bar], float]:
 
 def pool_header(view: dict[str, Any]) -> str:
     kind, workers = view["kind"], view["workers"]
-    unit = "threads" if kind == THREADS else "processes"
+    unit = UNITS[kind]
     text = f"<b>{NAMES[kind]}</b>, {workers} {unit}"
     if view["startup_s"] is None:
         return f"{text}: starting…"
@@ -78,8 +82,9 @@ class PoolsComparePanel(LessonPanel):
         self.setObjectName("poolsComparePanel")
         self.headers: dict[str, QLabel] = {}
         self.charts: dict[str, GanttChart] = {}
+        self.frames: dict[str, QWidget] = {}
         layout = QVBoxLayout(self)
-        for kind in (THREADS, PROCESSES):
+        for kind in (THREADS, PROCESSES, INTERPRETERS):
             header = QLabel(f"<b>{NAMES[kind]}</b>")
             header.setObjectName(f"{kind}PoolHeader")
             set_font_factor(header, HEADER_FACTOR)
@@ -89,8 +94,11 @@ class PoolsComparePanel(LessonPanel):
             chart.axis_labels = kind == PROCESSES  # one time scale: its labels once, below
             self.headers[kind], self.charts[kind] = header, chart
             layout.addWidget(header)
-            layout.addWidget(scrolled(chart), 1)
-        self.caption = QLabel(f"Grey: starting up. One time scale for both pools; "
+            self.frames[kind] = scrolled(chart)
+            layout.addWidget(self.frames[kind], 1)
+            header.setVisible(kind != INTERPRETERS)
+            self.frames[kind].setVisible(kind != INTERPRETERS)
+        self.caption = QLabel(f"Grey: starting up. One time scale for all pools; "
                               f"{cores_available()} cores.")
         self.caption.setToolTip("Each pool's chart starts when the pool is created, so the "
                                 "grey start-up bars show what a process pool pays first.")
@@ -102,7 +110,10 @@ class PoolsComparePanel(LessonPanel):
     def run_started(self, params: dict[str, Any]) -> None:
         self._shown = []
         self._latest = {}
-        for kind in (THREADS, PROCESSES):
+        third = params.get("pools") == WITH_INTERPRETERS  # Python 3.14+ only
+        self.headers[INTERPRETERS].setVisible(third)
+        self.frames[INTERPRETERS].setVisible(third)
+        for kind in (THREADS, PROCESSES, INTERPRETERS):
             self.charts[kind].clear()
             self.charts[kind].expect_rows(params["workers"])
             self.headers[kind].setText(f"<b>{NAMES[kind]}</b>: waiting for its turn")
