@@ -243,6 +243,8 @@ class InterpreterBar(QWidget):
     def show_lesson(self, lesson: Lesson) -> None:
         self.lesson = lesson
         for spec in lesson.params:
+            if not spec.in_form:  # supplied by the lesson's own panel, not the form
+                continue
             widget = self.form.widget(spec.name)
             if isinstance(widget, QComboBox):
                 widget.currentIndexChanged.connect(self.refresh)
