@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 from gilviz.core.board import Board
+from gilviz.core.orphans import leave_interrupts_to_parent
 from gilviz.core.runner import RunResult, execute
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import LogEvent, Probe, Snapshot
@@ -154,6 +155,7 @@ class BoardStopToken(StopToken):
 
 def child_main(conn: Any, board: Board, lesson_id: str, params: dict[str, Any]) -> None:
     """Entry point of the child process."""
+    leave_interrupts_to_parent()  # Ctrl+C: the parent stops the run through the board
     from gilviz.demos import REGISTRY  # imported here: the child needs the lessons, core does not
 
     stop = BoardStopToken(board)

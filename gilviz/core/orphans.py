@@ -40,9 +40,20 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def die_with_parent_from_env() -> None:
-    """die_with_parent() for a child whose parent put its pid in GILVIZ_PARENT_PID."""
+    """For a child whose parent put its pid in GILVIZ_PARENT_PID: die with it, and leave
+    Ctrl+C to it."""
     with contextlib.suppress(KeyError, ValueError):
         die_with_parent(int(os.environ[PARENT_ENV]))
+        leave_interrupts_to_parent()
+
+
+def leave_interrupts_to_parent() -> None:
+    """Ignore SIGINT in this child. Ctrl+C in a terminal goes to every process of the
+    foreground group, children included; the parent stops the run through its stop flag
+    and ends its children itself, so here it would only print a KeyboardInterrupt
+    traceback and break the orderly stop."""
+    with contextlib.suppress(ValueError):  # not the main thread: nothing to do
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def child_env_with_parent(env: dict[str, str]) -> dict[str, str]:
@@ -69,9 +80,10 @@ def _leave_when_orphaned(parent_pid: int) -> None:
 
 class DieWithParent:
     """Put first in a spawned child's arguments: unpickling it there calls
-    die_with_parent(pid) before anything after it is unpickled, which for a process
-    pool's initializer means before its (maybe slow) imports. A worker killed with its
-    parent mid start-up then dies too, instead of finishing its imports first."""
+    die_with_parent(pid) and leave_interrupts_to_parent() before anything after it is
+    unpickled, which for a process pool's initializer means before its (maybe slow)
+    imports. A worker killed with its parent mid start-up then dies too, instead of
+    finishing its imports first."""
 
     def __init__(self, parent_pid: int) -> None:
         self.parent_pid = parent_pid
@@ -82,6 +94,7 @@ class DieWithParent:
 
 def _arranged(parent_pid: int) -> None:
     die_with_parent(parent_pid)
+    leave_interrupts_to_parent()
 
 
 def run_guarded(guard: DieWithParent | None, initializer: Callable[..., None],
