@@ -34,7 +34,7 @@ def test_a_starved_window_makes_the_next_tick_wait_for_its_beat():
 
 
 def test_stop_ends_a_pause_at_once():
-    probe, courtesy = probe_with_courtesy()
+    probe, _ = probe_with_courtesy()
     lane = probe.lane("worker")
     time.sleep(WindowCourtesy.STARVED_S + 0.05)
     probe.stop.set()
