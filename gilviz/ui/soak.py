@@ -60,7 +60,7 @@ def resources() -> dict[str, Any]:
 def _run_once(window: Any, cycle: Cycle, stop_after_s: float | None) -> float | None:
     """One run in the window; Stop after `stop_after_s` (None: let it finish). Returns
     the milliseconds from Stop to the run's end."""
-    from PySide6.QtCore import QCoreApplication, QEventLoop
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
 
     app = QCoreApplication.instance()
     page = window.page
@@ -86,6 +86,9 @@ def _run_once(window: Any, cycle: Cycle, stop_after_s: float | None) -> float | 
         until = time.monotonic() + 0.3
         while time.monotonic() < until:
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        # processEvents() leaves deleteLater() to the event loop proper: without this the
+        # panels of every lesson page left would pile up here, as they never do in app.exec.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         return None if pressed is None else (ended - pressed) * 1000
     finally:
         page.controller.runFinished.disconnect(finished.append)
