@@ -27,11 +27,12 @@ def pool_is_up(started: Started, workers: int) -> bool:
     return len(started.descendants()) >= workers + 2
 
 
-@pytest.mark.parametrize("moment", ["mid-run", "pool starting", "pool working"])
-@pytest.mark.parametrize("lesson_id", ENGINE_LESSONS)
+KILL_MOMENTS = [(lesson_id, "mid-run") for lesson_id in ENGINE_LESSONS] + [
+    ("process-vs-thread", "pool starting"), ("process-vs-thread", "pool working")]
+
+
+@pytest.mark.parametrize(("lesson_id", "moment"), KILL_MOMENTS)
 def test_a_killed_engine_leaves_nothing_behind(tmp_path, lesson_id, moment):
-    if moment != "mid-run" and lesson_id != "process-vs-thread":
-        pytest.skip("only process-vs-thread has a pool")
     started = Started(run_args(lesson_id, long(lesson_id), "--isolated"), tmp_path)
     try:
         started.wait_until(started.engine, START_S, "the engine")
