@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -52,18 +53,43 @@ def rows_of(result: dict, strategy: str) -> list[dict]:
     return [row for row in result["per_strategy"] if row["strategy"] == strategy]
 
 
-def test_threads_and_pool_are_5x_faster_for_7_urls_at_200_ms():
-    best = {THREADS: 0.0, POOL: 0.0}
-    for _ in range(3):  # a busy machine only slows the threads down: best of three
+def plain_speedup(latency_s: float, kib: int, count: int) -> float:
+    """The calibration: the same pages from a LocalSite fetched with urllib, one after
+    another and then on one thread each, timed now (other load slows both alike)."""
+    with LocalSite(latency_s, kib) as site:
+        urls = [site.url(f"page-{i}") for i in range(count)]
+
+        def get(url: str) -> None:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                answer.read()
+
+        started = time.perf_counter()
+        for url in urls:
+            get(url)
+        sequential = time.perf_counter() - started
+        threads = [threading.Thread(target=get, args=(url,)) for url in urls]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return sequential / (time.perf_counter() - started)
+
+
+def test_threads_and_pool_overlap_the_waits_as_plain_threads_do():
+    # 7 pages of 0.2 s: ideally 7x. Held to what plain threads reach at the same moment,
+    # not to a fixed number that a busy machine breaks.
+    ratios = []
+    for _ in range(3):
         outcome, _ = run_lesson("fetch", latency_s=0.2, page_kib=16, workers=7)
         result = outcome.result
         assert len(result["urls"]) == 7 and result["fetched"] == 7 and result["failed"] == 0
         assert result["strategies"][SEQUENTIAL] >= 7 * 0.2
-        for strategy in best:
-            best[strategy] = max(best[strategy], result["speedup"][strategy])
-        if min(best.values()) >= 5:
+        calibration = plain_speedup(0.2, 16, 7)
+        ratios.append(min(result["speedup"][THREADS], result["speedup"][POOL]) / calibration)
+        if ratios[-1] >= 0.8:
             break
-    assert min(best.values()) >= 5, result["strategies"]
+    assert max(ratios) >= 0.8, ratios
     assert port_is_closed(result["server"])
 
 
