@@ -6,6 +6,7 @@ on machines without a display.
 
 from __future__ import annotations
 
+import difflib
 import multiprocessing
 import sys
 from collections.abc import Sequence
@@ -51,9 +52,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gilviz.ui.diagnostics.self_test import main as self_test_main
 
         return self_test_main(args[1:])
+    if args:  # only the bare command opens the window: a typo must not (nor load Qt)
+        print(unknown_command(args[0]), file=sys.stderr)
+        return 2
     from gilviz.ui.application import run_window
 
     return run_window(args)
+
+
+def unknown_command(word: str) -> str:
+    """One line naming what was not understood, a near match, and every valid command."""
+    valid = ["list", "run", "bench", "--self-test", *sorted(DESKTOP_OPTIONS), "--help"]
+    near = difflib.get_close_matches(word, valid, n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    return (f"gilviz: error: unknown command {word!r}{hint}; valid: {', '.join(valid)}; "
+            "no command opens the window")
 
 
 def build_window() -> MainWindow:

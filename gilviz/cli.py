@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from gilviz.cli_compare import (
     add_compare_command,
@@ -28,7 +32,7 @@ from gilviz.core.session import RunSession
 from gilviz.core.telemetry import LogEvent
 from gilviz.demos import REGISTRY
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 POLL_S = 0.05
 WINDOW_USAGE = """without a command, gilviz opens the window. Also:
   gilviz --self-test [--timeout S]   check this machine: the window, a lesson in its
@@ -60,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", dest="assignments", action="append", default=[],
                      metavar="NAME=VALUE", help="set a parameter (repeatable)")
     run.add_argument("--json", action="store_true", help="print one JSON object at the end")
-    run.add_argument("--trace", type=Path, metavar="FILE",
+    run.add_argument("--trace", metavar="FILE",
                      help="write the run's timeline as Chrome trace JSON (Perfetto)")
     where = run.add_mutually_exclusive_group()
     where.add_argument("--isolated", dest="placement", action="store_const", const=ISOLATED,
@@ -86,6 +90,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
             try:
                 return _list(args.json, out)
             except BrokenPipeError:
+                _silence_stdout()
                 return EXIT_OK
         if args.command == "interpreters":
             return _interpreters(args.json, out)
@@ -94,6 +99,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
             return compare_main(comparison, args.json, out, err)
         lesson = REGISTRY.get(args.demo)
         params = parse_assignments(lesson.params, args.assignments)
+        if args.trace is not None:
+            check_trace_path(args.trace)
         placement = args.placement or default_placement(lesson)
         engine = None
         if args.python is not None:
@@ -108,8 +115,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         print(f"gilviz: error: {exc}", file=err)
         return EXIT_USAGE
     try:
-        return _run(session, args, out, err)
+        with StopSignals() as signals:
+            return _run(session, args, out, err, signals)
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report
+        _silence_stdout()
         return EXIT_OK
 
 
@@ -145,29 +154,38 @@ def _interpreters(as_json: bool, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _run(session: RunSession, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Poll the run from this thread, printing the log live; Ctrl+C stops it cleanly."""
+def _run(session: RunSession, args: argparse.Namespace, out: TextIO, err: TextIO,
+         signals: StopSignals) -> int:
+    """Poll the run from this thread, printing the log live; Ctrl+C or SIGTERM stops it
+    cleanly (a second one stops waiting for it)."""
     lesson, placement = session.lesson, session.placement
     log_out = None if args.json else out
     session.start()
-    interrupted = False
     try:
-        while not session.finished:
-            try:
-                time.sleep(POLL_S)
-            except KeyboardInterrupt:
-                interrupted = True
+        while not session.finished and signals.count < 2:
+            if signals.count and not signals.told:
+                signals.told = True
                 session.stop()
                 print("gilviz: stopping...", file=err)
+            time.sleep(POLL_S)
             _print_events(session.poll().events, log_out)
     finally:
         session.close()
+    interrupted = signals.count > 0
     result = session.result
     if result is None:
         print("gilviz: error: the run ended without a result", file=err)
         return EXIT_FAILED
+    if result.error and interrupted:  # e.g. the engine got the signal too and ended
+        print(f"gilviz: {lesson.id} interrupted", file=err)
+        return signals.exit_status()
     if args.trace is not None:
-        args.trace.write_text(json.dumps(session.chrome_trace()))
+        try:
+            Path(args.trace).write_text(json.dumps(session.chrome_trace()))
+        except OSError as exc:
+            print(f"gilviz: error: cannot write the timeline to {args.trace}: "
+                  f"{exc.strerror or exc}", file=err)
+            return EXIT_FAILED
     if args.json:
         json.dump({**result.to_json(), "placement": placement,
                    "takeaway": lesson.conclusion(result.result, result.stopped),
@@ -182,7 +200,66 @@ def _run(session: RunSession, args: argparse.Namespace, out: TextIO, err: TextIO
     if result.error:
         print(f"gilviz: error: {lesson.id} failed: {result.error}", file=err)
         return EXIT_FAILED
-    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+    return signals.exit_status() if interrupted else EXIT_OK
+
+
+def check_trace_path(text: str) -> Path:
+    """Refuse a --trace path that cannot be written, before the run rather than after.
+    Tried for real (open for appending; a file made for the test is removed again), so
+    permissions, read-only file systems and folders all answer as they will later."""
+    if not text.strip():
+        raise UsageError("--trace needs a file name")
+    path = Path(text)
+    if path.is_dir():
+        raise UsageError(f"--trace {text}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise UsageError(f"--trace {text}: folder {str(path.parent)!r} does not exist")
+    existed = path.exists()
+    try:
+        with path.open("a"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--trace {text}: cannot write there ({exc.strerror or exc})"
+                         ) from None
+    if not existed:
+        path.unlink(missing_ok=True)
+    return path
+
+
+class StopSignals:
+    """While active, SIGINT (Ctrl+C) and SIGTERM are counted instead of ending Python
+    mid-statement; the polling loop stops the run and the exit status says which came
+    (128 + its number: 130 or 143). Only in the main thread, where Python allows it."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last = signal.SIGINT
+        self.told = False
+        self._previous: dict[int, Any] = {}
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.count += 1
+        self.last = signal.Signals(signum)
+
+    def exit_status(self) -> int:
+        return 128 + int(self.last)
+
+    def __enter__(self) -> StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+
+def _silence_stdout() -> None:
+    """The reader of stdout left (`| head`): point stdout at /dev/null so that Python's
+    final flush does not print a BrokenPipeError of its own."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _print_events(events: tuple[LogEvent, ...], out: TextIO | None) -> None:

@@ -29,6 +29,7 @@ from typing import IO, Any
 from gilviz.core.board import Board
 from gilviz.core.frames import read_frame, write_frame
 from gilviz.core.interpreter_probe import GILVIZ_PARENT, Interpreter
+from gilviz.core.orphans import child_env_with_parent
 from gilviz.core.runner import RunResult
 from gilviz.core.telemetry import LogEvent, Snapshot
 
@@ -113,7 +114,7 @@ class EngineRun:
         try:
             self.process = subprocess.Popen(
                 self.command.engine_argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                env=self.command.environ(), close_fds=True,
+                env=child_env_with_parent(self.command.environ()), close_fds=True,
                 process_group=0,  # kill() reaches the processes the lesson starts, too
             )
         except OSError:

@@ -41,6 +41,13 @@ class Param:
         return ""
 
 
+def _ascii_only(name: str, text: str) -> None:
+    """Numbers are typed with the digits 0-9. Python's int() and float() also read other
+    scripts' digits (int("٤") == 4): a value nobody meant, so it is refused."""
+    if not text.isascii():
+        raise ParamError(f"{name} must be written with the digits 0-9 (got {text!r})")
+
+
 @dataclass(frozen=True)
 class IntParam(Param):
     default_value: int = 1
@@ -52,6 +59,7 @@ class IntParam(Param):
         return self.default_value
 
     def parse(self, text: str) -> int:
+        _ascii_only(self.name, text)
         try:
             number = int(text.replace("_", ""), 10)
         except ValueError:
@@ -83,6 +91,7 @@ class FloatParam(Param):
         return self.default_value
 
     def parse(self, text: str) -> float:
+        _ascii_only(self.name, text)
         try:
             number = float(text)
         except ValueError:

@@ -252,12 +252,18 @@ class Lane:
                 yield batch
                 done += batch
                 self.count = done
+                courtesy = self._probe.courtesy
+                if courtesy is not None:
+                    courtesy.pause_if_starved(self._probe)
         finally:
             self.finish()
 
     def tick(self, n: int = 1) -> None:
         self._cells[COUNT] += n
         self._advanced(self._probe.now_ns())
+        courtesy = self._probe.courtesy
+        if courtesy is not None:
+            courtesy.pause_if_starved(self._probe)
 
     def say(self, text: str) -> None:
         """What `print` does in the lecture: an event in the run's log, stamped and named."""
@@ -324,6 +330,44 @@ class SilentLane(Lane):
         pass
 
 
+class WindowCourtesy:
+    """Keeps Stop within reach while CPU-bound threads run in the window's own process.
+
+    With dozens of such threads the window's UI thread waits its turn for the GIL behind
+    all of them, for seconds at a time (a click needs several turns): the lag is the
+    lesson, losing control of the app is not. The UI thread calls beat() whenever it
+    polls the run (every ~33 ms when it gets the GIL); a worker that finds the last beat
+    older than STARVED_S lets go of the GIL in short sleeps until the window has had its
+    turn. So the window still lags by up to ~STARVED_S, visibly, but never for longer.
+    """
+
+    STARVED_S = 0.25
+    PAUSE_S = 0.005
+    MAX_PAUSE_S = 0.5  # never wait longer than this for a window that does not beat
+
+    def __init__(self) -> None:
+        self._last_ns = time.monotonic_ns()
+        self.pauses = 0
+
+    def beat(self) -> None:
+        self._last_ns = time.monotonic_ns()
+
+    def starved(self) -> bool:
+        return time.monotonic_ns() - self._last_ns > self.STARVED_S * 1e9
+
+    def pause_if_starved(self, probe: Probe) -> None:
+        if not self.starved():
+            return
+        if self.pauses == 0:
+            probe.record("gilviz", f"the window waited over {self.STARVED_S:g} s for the "
+                         "GIL: the threads now pause a moment each time that happens, so "
+                         "Stop stays within reach")
+        self.pauses += 1
+        deadline = time.monotonic() + self.MAX_PAUSE_S
+        while self.starved() and not probe.stop.is_set() and time.monotonic() < deadline:
+            time.sleep(self.PAUSE_S)
+
+
 class Probe:
     """Collects the lanes and the event log of one run."""
 
@@ -342,6 +386,7 @@ class Probe:
         self._watches: dict[str, Callable[[], Any]] = {}
         self._pokes = 0
         self._lock = threading.Lock()  # guards lane registration only, never the hot path
+        self.courtesy: WindowCourtesy | None = None  # set for runs in the window's process
 
     def now(self) -> float:
         return (time.perf_counter_ns() - self._t0_ns) / 1e9

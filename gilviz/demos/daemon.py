@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import gilviz
 from gilviz.core.lesson import Lesson
+from gilviz.core.orphans import child_env_with_parent
 from gilviz.core.params import ChoiceParam, FloatParam, IntParam
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Probe
@@ -78,7 +79,7 @@ def child_env() -> dict[str, str]:
     if root not in installed:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     env["PYTHONUNBUFFERED"] = "1"
-    return env
+    return child_env_with_parent(env)  # the child ends with this process if it is killed
 
 
 def pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:

@@ -50,4 +50,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    from gilviz.core.orphans import die_with_parent_from_env
+
+    die_with_parent_from_env()  # run by gilviz: end with it, should it be killed
     main()

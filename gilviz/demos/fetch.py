@@ -32,7 +32,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import NameResolutionError, ProtocolError, ReadTimeoutError
+from urllib3.exceptions import (
+    LocationParseError,
+    NameResolutionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 from gilviz.core.cpu_load import OthersCpu
 from gilviz.core.lesson import Lesson
@@ -53,6 +58,7 @@ from gilviz.core.verdict import (
 from gilviz.demos.chapters import EXERCISE
 from gilviz.demos.common import MAIN
 from gilviz.demos.local_site import HOST, LECTURE_SITES, LocalSite
+from gilviz.demos.stoppable_http import Cutter, cut_on_stop, stoppable_session
 
 SEQUENTIAL, THREADS, POOL = "sequential", "threads", "pool"
 STRATEGIES = (SEQUENTIAL, THREADS, POOL)
@@ -67,6 +73,7 @@ LECTURE_URLS = (
 UNRESOLVED = "cannot resolve host (offline?)"
 REFUSED = "connection refused"
 NOT_FETCHED = "not fetched (stopped)"
+CUT_SHORT = "stopped during the request"
 WAIT_STEP_S = 0.05  # how often the main thread looks at Stop while the pool works
 
 
@@ -85,6 +92,10 @@ def url_problem(url: str) -> str | None:
         return f"only http:// and https:// URLs are fetched{got}"
     if not parts.hostname:
         return "no host name"
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        return "not a host name (a part between dots is empty or over 63 characters)"
     return None
 
 
@@ -146,15 +157,19 @@ def fetch_url(session: requests.Session, url: str, timeout_s: float) -> dict[str
     except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
             requests.exceptions.InvalidSchema):
         error = "invalid URL"
+    except LocationParseError:  # urllib3's, when the host name cannot be encoded
+        error = "invalid URL"
     except requests.RequestException as exc:
         error = f"request failed ({type(exc).__name__})"
+    except Exception as exc:  # whatever else: this URL fails alone, the others go on
+        error = f"request failed ({type(exc).__name__}: {exc})"[:200]
     return {"url": url, "status": status, "bytes": size,
             "seconds": round(time.perf_counter() - started, 4), "error": error}
 
 
 def fetch_sequentially(urls: Sequence[str], timeout_s: float, record: Recorder) -> None:
     """The lecture's loop: one request after another, all on the main thread."""
-    with requests.Session() as session:
+    with record.session() as session:
         for url in urls:
             if record.stopped():  # Stop: leave the remaining URLs alone
                 return
@@ -165,7 +180,7 @@ def fetch_with_threads(urls: Sequence[str], timeout_s: float, record: Recorder) 
     """The exercise with threading: one thread per URL, all started, then all joined."""
 
     def fetch_one(url: str) -> None:
-        with record.own_lane(), requests.Session() as session:  # a Session per thread
+        with record.own_lane(), record.session() as session:  # a Session per thread
             if not record.stopped():
                 record.fetch(session, url, timeout_s)
 
@@ -184,7 +199,7 @@ def fetch_with_pool(urls: Sequence[str], timeout_s: float, workers: int,
     sessions: list[requests.Session] = []
 
     def open_session() -> None:  # runs once in each worker thread, as it starts
-        local.session = requests.Session()
+        local.session = record.session()
         sessions.append(local.session)
 
     def fetch_one(url: str) -> None:
@@ -215,7 +230,12 @@ class Recorder:
         self.starts: dict[str, float] = {}  # strategy -> when it began (run clock)
         self.seconds: dict[str, float] = {}  # strategy -> how long it took, once it ended
         self.rows: list[dict[str, Any]] = []  # appended as requests start, filled as they end
+        self.cutter = Cutter()  # Stop cuts the requests in flight through it
         self._lanes: list[Lane] = []
+
+    def session(self) -> requests.Session:
+        """A requests.Session whose requests Stop cuts short (see stoppable_http)."""
+        return stoppable_session(self.cutter)
 
     def begin(self, strategy: str) -> None:
         self.strategy = strategy
@@ -237,6 +257,8 @@ class Recorder:
         self.rows.append(row)
         with lane.blocked("I/O"):
             outcome = fetch_url(session, url, timeout_s)
+        if outcome["error"] and self.cutter.is_cut():
+            outcome["error"] = CUT_SHORT
         row.update(outcome, end=self.probe.now())
         lane.tick()
         if outcome["error"]:
@@ -328,6 +350,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     probe.watch("fetch", record.view)
     others = OthersCpu()
     with contextlib.ExitStack() as cleanup:
+        cleanup.enter_context(cut_on_stop(stop, record.cutter))
         server = None
         if params["source"] == LOCAL:
             site = cleanup.enter_context(LocalSite(params["latency_s"], params["page_kib"]))

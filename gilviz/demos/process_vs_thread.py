@@ -27,6 +27,7 @@ from typing import Any
 from gilviz.core.cpu_load import OthersCpu
 from gilviz.core.host_facts import cores_available, interpreter_facts
 from gilviz.core.lesson import Lesson
+from gilviz.core.orphans import DieWithParent, run_guarded
 from gilviz.core.params import ChoiceParam, FloatParam, IntParam, ParamError
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Lane, Probe
@@ -56,7 +57,6 @@ CHUNK = 20_000  # iterations between two looks at the stop flag (about 2 ms)
 IO_SLICE_S = 0.02  # an I/O task sleeps in slices this long, looking at the stop flag
 POLL_S = 0.02  # how often main looks at Stop while it waits for the pool
 READY_TIMEOUT_S = 60.0  # a pool whose workers are not all up by then is given up on
-ORPHAN_CHECK_S = 0.1
 STOP_GRACE_S = 0.1  # on Stop, how long workers get to wind down before they are ended
 _SPAWN = multiprocessing.get_context("spawn")  # fork of a threaded process can hang
 
@@ -150,16 +150,6 @@ def start_thread_worker(probe: Probe, board: PoolBoard, names: dict[int, str]) -
 def start_process_worker(board: PoolBoard) -> None:
     """ProcessPoolExecutor initializer: runs in each new worker process."""
     take_seat(board, f"pid {os.getpid()}", None)
-    # Nothing in a process pool ends its workers if the process that made the pool dies
-    # without shutting it down (killed, say): so each worker watches for that itself.
-    threading.Thread(target=_leave_when_orphaned, args=(os.getppid(),),
-                     name="orphan-watch", daemon=True).start()
-
-
-def _leave_when_orphaned(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(ORPHAN_CHECK_S)
-    os._exit(1)
 
 
 def _stopped() -> bool:
@@ -286,8 +276,13 @@ def make_pool(kind: str, workers: int, probe: Probe, board: PoolBoard,
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix=THREAD_PREFIX,
                                   initializer=start_thread_worker,
                                   initargs=(probe, board, names))
+    # Nothing in a process pool ends its workers if the process that made the pool dies
+    # without shutting it down (killed, say): DieWithParent makes each worker die with
+    # this process, even while it is still starting up.
     return ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN,
-                               initializer=start_process_worker, initargs=(board,))
+                               initializer=run_guarded,
+                               initargs=(DieWithParent(os.getpid()), start_process_worker,
+                                         board))
 
 
 def wait_for_all(futures: list[Future[Any]], probe: Probe, board: PoolBoard,

@@ -8,7 +8,6 @@ of stdin means the window is gone: the run is stopped and the process leaves.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import threading
 import time
@@ -16,6 +15,7 @@ from typing import IO, Any
 
 from gilviz.core.board import Board
 from gilviz.core.frames import read_frame, write_frame
+from gilviz.core.orphans import die_with_parent_from_env, leave_interrupts_to_parent
 from gilviz.core.runner import execute
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Probe
@@ -69,8 +69,10 @@ class _Outbox:
 
 def main() -> int:
     # Ctrl+C in a terminal reaches the whole process group; the parent decides how the
-    # run stops (through the stop flag), so the engine itself ignores it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # run stops (through the stop flag), so the engine itself ignores it. If the parent
+    # is killed outright, the engine goes with it (and takes its pool workers along).
+    leave_interrupts_to_parent()
+    die_with_parent_from_env()
     outbox = _Outbox(os.fdopen(os.dup(sys.stdout.fileno()), "wb"))
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     # Unbuffered: a daemon thread blocked on a buffered stdin aborts the interpreter's exit.

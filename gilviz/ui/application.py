@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import signal
+import socket
 import sys
 from collections.abc import Sequence
 
+from PySide6.QtCore import QObject, QSocketNotifier, Slot
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gilviz.demos import REGISTRY
 from gilviz.resources import APP_ID, png_icons, svg_icon
@@ -60,8 +63,62 @@ def build_window() -> MainWindow:
     return window
 
 
+class CloseOnSignals(QObject):
+    """SIGINT (Ctrl+C in the terminal) and SIGTERM close the window as Quit does, and
+    the process exits with 128 + the signal's number (130, 143).
+
+    Python runs its signal handlers only when the interpreter next gets control, which
+    it does not while Qt's event loop waits in C++: so the signal also writes its number
+    to a socket (signal.set_wakeup_fd) that a QSocketNotifier watches, and the window is
+    closed from that notifier's slot, on the UI thread, between two events."""
+
+    def __init__(self, app: QApplication, window: QWidget) -> None:
+        super().__init__(window)
+        self._app = app
+        self._window = window
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._writer.setblocking(False)
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
+        self._previous = {signum: signal.signal(signum, self._note)
+                          for signum in (signal.SIGINT, signal.SIGTERM)}
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read,
+                                         self)
+        self._notifier.activated.connect(self._on_signal)
+        self.received: list[int] = []
+
+    def _note(self, signum: int, frame: object) -> None:
+        """The Python-level handler: nothing to do here, the notifier does the work."""
+
+    @Slot()
+    def _on_signal(self) -> None:
+        try:
+            data = self._reader.recv(64)
+        except BlockingIOError:
+            return
+        signums = [n for n in data if n in (signal.SIGINT, signal.SIGTERM)]
+        if not signums or self.received:
+            return
+        self.received.append(signums[0])
+        self._window.close()  # closeEvent: stop the run, save the settings
+        self._app.exit(128 + signums[0])
+
+    def uninstall(self) -> None:
+        """Give the signals back (tests install this more than once in one process)."""
+        self._notifier.setEnabled(False)
+        signal.set_wakeup_fd(self._previous_fd)
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._reader.close()
+        self._writer.close()
+
+
 def run_window(argv: Sequence[str] = ()) -> int:
     app = application(argv)
     window = build_window()
+    signals = CloseOnSignals(app, window)
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        signals.uninstall()

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +31,14 @@ from gilviz.ui.latency_meter import LatencyMeter
 from gilviz.ui.look import points_for_pixels, restyle, set_points
 from gilviz.ui.navigator import CHAPTER, LESSON, PAGE, LessonNavigator
 from gilviz.ui.presenter import PresenterKeys, apply_theme, clamp_zoom, point_size
-from gilviz.ui.settings import open_settings
+from gilviz.ui.settings import (
+    open_settings,
+    read_geometry,
+    read_page,
+    read_theme,
+    read_zoom,
+    repair,
+)
 
 WINDOW_TITLE = "gilviz: Python threads and the GIL, live"
 PRESENTATION_MIN_PX = 20  # no text smaller than this in presentation mode
@@ -47,6 +54,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(WINDOW_TITLE)
         self.registry = registry
         self.settings = open_settings()
+        settings_notice = repair(self.settings, registry)
         self.navigator = LessonNavigator(registry)
         self.navigator.setMinimumWidth(230)
         self.presenting = False
@@ -71,8 +79,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.page.cores)
         self.statusBar().addPermanentWidget(self.latency_meter)
 
-        self.zoom = clamp_zoom(int(self.settings.value("zoom", 0)))
-        self.dark = str(self.settings.value("theme", "light")) == "dark"
+        self.zoom = read_zoom(self.settings, clamp_zoom)
+        self.dark = read_theme(self.settings) == "dark"
         self._build_toolbar()
         self._build_menu()
         self.presenter_keys = PresenterKeys(self, {
@@ -95,6 +103,8 @@ class MainWindow(QMainWindow):
         self.set_zoom(self.zoom)
         self._restore_place()
         self._shut_down = False
+        if settings_notice:
+            self.statusBar().showMessage(settings_notice, 20_000)
 
     def _build_toolbar(self) -> None:
         """Previous / position / Next in the menu bar's corner: no extra row of height."""
@@ -120,14 +130,13 @@ class MainWindow(QMainWindow):
         self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
 
     def _restore_place(self) -> None:
-        geometry = self.settings.value("geometry")
-        if not (isinstance(geometry, QByteArray | bytes)
-                and self.restoreGeometry(QByteArray(geometry))):
+        geometry = read_geometry(self.settings)
+        if geometry is None or not self.restoreGeometry(geometry):
             screen = QGuiApplication.primaryScreen()
             if screen is not None:
                 available = screen.availableGeometry()
                 self.resize(min(1280, available.width()), min(800, available.height()))
-        kind, _, key = str(self.settings.value("page", "")).partition(":")
+        kind, _, key = read_page(self.settings).partition(":")
         try:
             if kind == LESSON and key in self.navigator.lesson_ids():
                 self.navigator.select(key)

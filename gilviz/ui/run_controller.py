@@ -21,7 +21,7 @@ from gilviz.core.lesson import Lesson
 from gilviz.core.placement import ProbeRun, RunFactory
 from gilviz.core.runner import RunResult, execute
 from gilviz.core.session import RunSession
-from gilviz.core.telemetry import Probe
+from gilviz.core.telemetry import Probe, Snapshot, WindowCourtesy
 
 POLL_MS = 33
 REAP_MS = 100
@@ -61,7 +61,14 @@ class QThreadRun(ProbeRun):
 
     def __init__(self, lesson: Lesson, params: dict[str, Any]) -> None:
         super().__init__()
+        self.probe.courtesy = WindowCourtesy()  # Stop stays reachable under 64 threads
         self._orchestrator = _Orchestrator(lesson, params, self.probe)
+
+    def snapshot(self, events_from: int = 0) -> Snapshot:
+        """Polled by the UI thread, so each poll tells the workers it had its turn."""
+        if self.probe.courtesy is not None:
+            self.probe.courtesy.beat()
+        return super().snapshot(events_from)
 
     def start(self) -> None:
         self._orchestrator.start()

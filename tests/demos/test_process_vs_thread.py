@@ -11,7 +11,7 @@ from gilviz.core.runner import execute
 from gilviz.core.telemetry import Probe
 from gilviz.demos import REGISTRY
 from gilviz.demos.gil_common import cores_available
-from tests.demos.helpers import run_lesson
+from tests.demos.helpers import process_speedup, run_lesson
 
 SMALL = {"workers": 2, "tasks": 4, "iterations": 50_000}
 
@@ -35,14 +35,18 @@ def _gone(pids, timeout_s=5.0):
 
 @pytest.mark.skipif(cores_available() < 2, reason="needs 2 cores")
 def test_cpu_bound_tasks_run_faster_on_processes_than_on_threads():
-    ratios = []
-    for _ in range(6):  # scaling is a capability: other load can only lower it
+    # Held to what two plain processes reach on this machine at the same moment (other
+    # load lowers both), not to a fixed number.
+    ratios, capacity = [], []
+    for _ in range(4):
         outcome, _ = run_lesson("process-vs-thread", workers=2, tasks=4,
                                 iterations=4_000_000)
         ratios.append(outcome.result["thread_s"] / outcome.result["process_s"])
-        if ratios[-1] >= 1.6:
+        capacity.append(process_speedup("spin", 8_000_000))
+        if ratios[-1] >= 0.8 * capacity[-1]:
             break
-    assert max(ratios) >= 1.6, ratios
+    assert max(r / c for r, c in zip(ratios, capacity, strict=True)) >= 0.8, (
+        ratios, capacity)
 
 
 def test_waiting_tasks_tie_on_threads_and_processes_start_slower():

@@ -29,3 +29,21 @@ def test_bench_rejects_zero_runs():
     proc = subprocess.run([sys.executable, "-m", "gilviz", "bench", "--runs", "0"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "--runs" in proc.stderr
+
+
+def test_soak_reports_what_the_runs_leave_behind(tmp_path):
+    out = tmp_path / "soak.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "gilviz", "bench", "--soak", "--cycles", "3", "--fetches", "2",
+         "--out", str(out)], capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
+    assert report["cycles"] == 3 and report["fetch_runs"] == 2
+    start, end = report["start"], report["end"]
+    assert set(start) == {"rss_mib", "fds", "threads", "children", "shm_mapped",
+                          "shm_entries"}
+    assert end["threads"] == start["threads"] and end["fds"] <= start["fds"] + 2
+    assert end["children"] <= start["children"] and end["shm_mapped"] <= start["shm_mapped"]
+    assert {"race in-process", "race isolated", "gil-cpu isolated"} <= set(report["stop_ms"])
+    assert "start" in proc.stdout and "fds" in proc.stdout

@@ -284,7 +284,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="where to write the JSON report")
     parser.add_argument("--timeout", type=float, default=120.0,
                         help="seconds before a scenario run is stopped")
+    parser.add_argument("--soak", action="store_true",
+                        help="instead: many start/stop cycles and fetch runs; report what "
+                             "they leave (RSS, descriptors, threads, /dev/shm)")
+    parser.add_argument("--cycles", type=int, default=200, help="start/stop cycles (--soak)")
+    parser.add_argument("--fetches", type=int, default=50, help="fetch runs (--soak)")
     args = parser.parse_args(argv)
+    if args.soak:
+        from gilviz.ui.soak import soak_main
+
+        out = args.out if args.out != parser.get_default("out") else Path("soak-results.json")
+        return soak_main(args.cycles, args.fetches, out)
     if args.runs < 1:
         print("gilviz bench: error: --runs must be at least 1", file=sys.stderr)
         return 2
