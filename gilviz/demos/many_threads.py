@@ -11,7 +11,7 @@ from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import LaneSnapshot, Probe, Snapshot
 from gilviz.core.thread_kinds import KIND_LABELS, KINDS, QTHREAD, THREADING, make_thread
 from gilviz.demos.chapters import THREADING_BASICS
-from gilviz.demos.common import COUNT, INTERVAL, MAIN, rounded, workers
+from gilviz.demos.common import COUNT, INTERVAL, MAIN, most_at_once, rounded, workers
 
 THREADS = IntParam(
     "threads", "Threads", "How many worker threads to start",
@@ -66,14 +66,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
 
 def most_alive_at_once(lanes: list[LaneSnapshot]) -> int:
     """The largest number of worker lanes whose lifetimes overlap."""
-    edges = sorted([(lane.started_s, 1) for lane in lanes]
-                   + [(lane.ended_s or lane.started_s, -1) for lane in lanes],
-                   key=lambda edge: (edge[0], edge[1]))
-    alive = peak = 0
-    for _, step in edges:
-        alive += step
-        peak = max(peak, alive)
-    return peak
+    return most_at_once([(lane.started_s, lane.ended_s or lane.started_s) for lane in lanes])
 
 
 def report(result: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:

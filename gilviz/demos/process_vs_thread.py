@@ -14,12 +14,11 @@ crosses processes; tasks look at it every few milliseconds.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
@@ -208,23 +207,6 @@ def ready_check(workers: int) -> None:
         time.sleep(0.002)
 
 
-@contextlib.contextmanager
-def children_allowed() -> Iterator[None]:
-    """multiprocessing forbids a daemon process to start children, and the isolated
-    engine is one (so the window can always end it). The pool's workers look after
-    themselves if their parent dies (see start_process_worker), so the flag is lifted
-    while the pool lives."""
-    me = multiprocessing.current_process()
-    daemonic = me.daemon
-    if daemonic:
-        me.daemon = False
-    try:
-        yield
-    finally:
-        if daemonic:
-            me.daemon = True
-
-
 @dataclass
 class Phase:
     """One pool's run: what the window draws live and the result reports."""
@@ -326,30 +308,29 @@ def time_pool(kind: str, workers: int, task: Callable[..., Any], size: Any, task
     origin_ns = time.perf_counter_ns() - probe.now_ns()
     phase = Phase(kind, workers, board, time.perf_counter_ns(), origin_ns, {})
     phases.append(phase)
-    with children_allowed():
-        others = set(multiprocessing.active_children())
-        pool = make_pool(kind, workers, probe, board, phase.names)
-        try:
-            with main.blocked("result"):
-                warm_up = [pool.submit(ready_check, workers) for _ in range(workers)]
-                processes = [p for p in multiprocessing.active_children() if p not in others]
-                if wait_for_all(warm_up, probe, board):
-                    phase.startup_s = (time.perf_counter_ns() - phase.created_ns) / 1e9
-                    main.say(f"{kind} pool: {workers} workers up after "
-                             f"{phase.startup_s:.3f} s")
-                    started, cpu = time.perf_counter_ns(), time.process_time()
-                    futures = [pool.submit(task, n, size) for n in range(1, tasks + 1)]
-                    if wait_for_all(futures, probe, board, phase.records):
-                        phase.elapsed_s = (time.perf_counter_ns() - started) / 1e9
-                        phase.cpu_s = time.process_time() - cpu
-                        main.say(f"{kind} pool: {tasks} tasks done in "
-                                 f"{phase.elapsed_s:.3f} s")
-        finally:
-            if probe.stop.is_set():
-                board.stop.value = 1
-                shut_down_now(pool, processes)
-            else:
-                pool.shutdown(wait=True, cancel_futures=True)
+    others = set(multiprocessing.active_children())
+    pool = make_pool(kind, workers, probe, board, phase.names)
+    try:
+        with main.blocked("result"):
+            warm_up = [pool.submit(ready_check, workers) for _ in range(workers)]
+            processes = [p for p in multiprocessing.active_children() if p not in others]
+            if wait_for_all(warm_up, probe, board):
+                phase.startup_s = (time.perf_counter_ns() - phase.created_ns) / 1e9
+                main.say(f"{kind} pool: {workers} workers up after "
+                         f"{phase.startup_s:.3f} s")
+                started, cpu = time.perf_counter_ns(), time.process_time()
+                futures = [pool.submit(task, n, size) for n in range(1, tasks + 1)]
+                if wait_for_all(futures, probe, board, phase.records):
+                    phase.elapsed_s = (time.perf_counter_ns() - started) / 1e9
+                    phase.cpu_s = time.process_time() - cpu
+                    main.say(f"{kind} pool: {tasks} tasks done in "
+                             f"{phase.elapsed_s:.3f} s")
+    finally:
+        if probe.stop.is_set():
+            board.stop.value = 1
+            shut_down_now(pool, processes)
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
     if kind == THREADS:
         for name in phase.names.values():
             probe.lane_named(name).finish()  # its thread ended with the pool

@@ -30,7 +30,7 @@ def test_stop_lands_within_1_s_with_64_threads_in_the_window(qtbot, window, less
     controller = window.page.controller
     window.page.run()
     qtbot.waitUntil(lambda: sum(lane.state == State.RUNNING
-                                for lane in controller.current_run.snapshot().lanes) >= 16,
+                                for lane in controller.session.run.snapshot().lanes) >= 16,
                     timeout=60_000)
     pressed: list[float] = []
     due = time.perf_counter() + 1.0

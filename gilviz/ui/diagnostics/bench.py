@@ -291,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fetches", type=int, default=50, help="fetch runs (--soak)")
     args = parser.parse_args(argv)
     if args.soak:
-        from gilviz.ui.soak import soak_main
+        from gilviz.ui.diagnostics.soak import soak_main
 
         out = args.out if args.out != parser.get_default("out") else Path("soak-results.json")
         return soak_main(args.cycles, args.fetches, out)

@@ -97,13 +97,13 @@ def _run_once(window: Any, cycle: Cycle, stop_after_s: float | None) -> float | 
 def _working(page: Any) -> bool:
     """The lesson itself is under way (an engine has started up and made its lanes), so
     Stop is timed against the lesson, not against an interpreter starting."""
-    run = page.controller.current_run
-    return run is None or bool(run.snapshot().lanes)
+    session = page.controller.session
+    return session is None or bool(session.run.snapshot().lanes)
 
 
 def run_soak(cycles: int, fetches: int, out: Path) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from gilviz.app import build_window
+    from gilviz.ui.application import build_window
 
     window = build_window()
     window.show()
