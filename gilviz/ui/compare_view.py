@@ -32,7 +32,7 @@ from gilviz.core.session import RunSession
 from gilviz.demos.gil_common import cores_available
 from gilviz.ui.charts import lecture_plot
 from gilviz.ui.interpreter_choice import short_label
-from gilviz.ui.timeline_tab import legend_html, legend_tooltip
+from gilviz.ui.legend import MEASURED_KINDS, StateLegend
 from gilviz.ui.timeline_view import TimelineView
 
 # Okabe-Ito: the GIL build orange, the free-threaded one blue (apart for colour-blind eyes).
@@ -63,10 +63,9 @@ class CompareView(QWidget):
         self._drawn_at = 0.0
         self._syncing = False
 
-        self.legend = QLabel(legend_html(measured=True))
+        self.legend = StateLegend(MEASURED_KINDS)
+        self.legend.set_kinds(MEASURED_KINDS, measured=True)
         self.legend.setObjectName("compareLegend")
-        self.legend.setToolTip(legend_tooltip(measured=True))
-        self.legend.setWordWrap(True)
         self.lanes = QSplitter(Qt.Orientation.Vertical)
         self.lanes.setChildrenCollapsible(False)
 
