@@ -97,7 +97,7 @@ class CompareView(QWidget):
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(self.lanes)
         body.addWidget(bottom)
-        body.setSizes([330, 300])
+        body.setSizes([420, 240])  # the timelines first: the numbers scroll
         self.body = body
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -233,8 +233,7 @@ class CompareView(QWidget):
         speedup = "speedup" in y_label or "(x)" in y_label
         cores = cores_available()
         # The cores line is named in the axis title: a label on it would sit on the bars.
-        item.setLabel("bottom", f"{x_label} (vertical line: this machine's {cores} cores)"
-                      if speedup else x_label)
+        item.setLabel("bottom", f"{x_label} (| = {cores} cores)" if speedup else x_label)
         item.setLabel("left", y_label)
         xs = [x for _, (_, _, points) in series for x, _ in points]
         top_x = max(xs + ([cores_available()] if speedup else [])) + 0.8
