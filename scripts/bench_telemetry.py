@@ -10,6 +10,10 @@ lesson's own workload (gil_cpu.crunch) on N threads twice, once writing to lanes
 shared Board as the engine does and once with silent lanes that record nothing, in
 alternating order. It reports the median throughput of each, by the wall clock and by
 the threads' own CPU time (which other programs' load does not stretch), and the cost.
+
+`--neighbours EVERY` asks the narrower question directly: two workers tick their lanes
+every EVERY iterations, with the lanes in neighbouring cells (sharing a cache line) or
+with a spare lane between them; it reports the CPU-time ratio (>1: neighbours cost).
 """
 
 from __future__ import annotations
@@ -59,12 +63,55 @@ def one_round(threads: int, iterations: int, silent: bool) -> tuple[float, float
     return wall, sum(cpu)
 
 
+def neighbours_round(every: int, iterations: int, separate: bool) -> float:
+    """Summed CPU seconds of two workers ticking every `every` iterations."""
+    board = Board.shared()
+    probe = Probe(StopToken(), board)
+    cpu: list[float] = []
+    together = threading.Barrier(2)
+    allocating = threading.Lock()
+
+    def work() -> None:
+        with allocating:  # one lane after the other, a spare one between them if asked
+            if separate and probe.snapshot().lanes:
+                board.allocate("spare")
+            lane = probe.lane()
+        together.wait()
+        begin = time.thread_time()
+        total = 0
+        for start in range(0, iterations, every):
+            for i in range(start, start + every):
+                total += i * i % 7
+            lane.tick(every)
+        cpu.append(time.thread_time() - begin)
+
+    pool = [threading.Thread(target=work) for _ in range(2)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    board.close()
+    return sum(cpu)
+
+
+def neighbours(every: int, iterations: int, rounds: int) -> dict:
+    ratios = [neighbours_round(every, iterations, False)
+              / neighbours_round(every, iterations, True) for _ in range(rounds)]
+    return {"tick_every": every, "rounds": rounds,
+            "adjacent_over_separate_cpu": round(statistics.median(ratios), 3)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--iterations", type=int, default=6_000_000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--neighbours", type=int, metavar="EVERY",
+                        help="compare neighbouring and separated lanes ticking this often")
     args = parser.parse_args()
+    if args.neighbours:
+        print(json.dumps(neighbours(args.neighbours, args.iterations // 2, args.rounds)))
+        return 0
     timings: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for index in range(args.rounds):
         for silent in ((False, True) if index % 2 else (True, False)):

@@ -63,7 +63,7 @@ class CompareView(QWidget):
         self._drawn_at = 0.0
         self._syncing = False
 
-        self.legend = StateLegend()
+        self.legend = StateLegend(MEASURED_KINDS)
         self.legend.set_kinds(MEASURED_KINDS, measured=True)
         self.legend.setObjectName("compareLegend")
         self.lanes = QSplitter(Qt.Orientation.Vertical)
@@ -97,7 +97,7 @@ class CompareView(QWidget):
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(self.lanes)
         body.addWidget(bottom)
-        body.setSizes([330, 300])
+        body.setSizes([420, 240])  # the timelines first: the numbers scroll
         self.body = body
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -230,17 +230,16 @@ class CompareView(QWidget):
         if not series:
             return
         x_label, y_label, _ = series[0][1]
-        item.setLabel("bottom", x_label)
-        item.setLabel("left", y_label)
         speedup = "speedup" in y_label or "(x)" in y_label
+        cores = cores_available()
+        # The cores line is named in the axis title: a label on it would sit on the bars.
+        item.setLabel("bottom", f"{x_label} (| = {cores} cores)" if speedup else x_label)
+        item.setLabel("left", y_label)
         xs = [x for _, (_, _, points) in series for x, _ in points]
         top_x = max(xs + ([cores_available()] if speedup else [])) + 0.8
         if speedup:
             item.addItem(pg.InfiniteLine(pos=1, angle=0, pen=pg.mkPen(GUIDE, width=1)))
-            cores = cores_available()
-            item.addItem(pg.InfiniteLine(pos=cores, angle=90, pen=pg.mkPen(GUIDE, width=2),
-                                         label=f"{cores} cores",
-                                         labelOpts={"position": 0.55, "color": GUIDE}))
+            item.addItem(pg.InfiniteLine(pos=cores, angle=90, pen=pg.mkPen(GUIDE, width=2)))
         single = all(len(points) == 1 for _, (_, _, points) in series)
         width = 0.7 / len(runs)
         for index, run in enumerate(runs):

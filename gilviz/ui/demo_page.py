@@ -151,6 +151,7 @@ class DemoPage(QWidget):
         self.interpreters = InterpreterBar(self.form, self.settings)
         self.comparer = CompareRunner(self)
         settings_layout.addWidget(self.interpreters)
+        buttons.addWidget(self.interpreters.compare_button)  # in view when settings fold
         settings_layout.addWidget(self.gil_note)
         settings_layout.addWidget(self.reset_button)
         self.settings_box = settings
@@ -333,7 +334,7 @@ class DemoPage(QWidget):
                  f"{html.escape(setting_text(spec, values[spec.name])).replace(' ', '&nbsp;')}"
                  f"</b>" for spec in self.lesson.params if spec.name in values]
         where = ("in the window's process" if self.in_gui_process.isChecked()
-                 else "in the isolated engine")
+                 else f"in the isolated engine on {self.interpreters.chosen_text()}")
         self.settings_summary.show_text(" · ".join([*parts, where]))
 
     @Slot()

@@ -126,8 +126,7 @@ class InterpreterBar(QWidget):
         label = QLabel("Python:")
         label.setToolTip("The interpreter the isolated engine runs the lesson on")
         row.addWidget(label)
-        row.addWidget(self.combo, 1)
-        row.addWidget(self.compare_button)
+        row.addWidget(self.combo, 1)  # the page puts compare_button beside Run and Stop
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -209,6 +208,11 @@ class InterpreterBar(QWidget):
         return [data for i in range(self.combo.count())
                 if isinstance(data := self.combo.itemData(i), Interpreter)]
 
+    def chosen_text(self) -> str:
+        """'3.13.5t · no GIL': the chosen Python as the list shows it."""
+        chosen = self.chosen()
+        return host_label(chosen) if chosen.running else short_label(chosen)
+
     def chosen(self) -> Interpreter:
         data = self.combo.currentData()
         return data if isinstance(data, Interpreter) else self.host
@@ -242,9 +246,7 @@ class InterpreterBar(QWidget):
     # the lesson -----------------------------------------------------------------------
     def show_lesson(self, lesson: Lesson) -> None:
         self.lesson = lesson
-        for spec in lesson.params:
-            if not spec.in_form:  # supplied by the lesson's own panel, not the form
-                continue
+        for spec in self._form_specs():
             widget = self.form.widget(spec.name)
             if isinstance(widget, QComboBox):
                 widget.currentIndexChanged.connect(self.refresh)
@@ -281,11 +283,16 @@ class InterpreterBar(QWidget):
         if self.lesson is None:
             return False
         try:
-            for spec in self.lesson.params:
+            for spec in self._form_specs():
                 self.form.widget(spec.name)
         except KeyError:
             return False
         return True
+
+    def _form_specs(self) -> list[Any]:
+        """The lesson's knobs the form shows (the page supplies the others: the code)."""
+        return [spec for spec in (self.lesson.params if self.lesson else ())
+                if getattr(spec, "in_form", True)]
 
     def params(self) -> dict[str, Any]:
         assert self.lesson is not None
@@ -311,7 +318,7 @@ class InterpreterBar(QWidget):
         if lesson is None or lesson.needs_python is None:
             return
         base = {spec.name: spec.default for spec in lesson.params}
-        for spec in lesson.params:
+        for spec in self._form_specs():
             widget = self.form.widget(spec.name)
             if not isinstance(spec, ChoiceParam) or not isinstance(widget, QComboBox):
                 continue
