@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import mmap
 import os
+import signal
 import sys
 import time
 
@@ -239,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET,
                         help="share of one core the sampler may use")
     args = parser.parse_args(argv)
+    # Ctrl+C in a terminal reaches the whole process group: the owner stops the sampler
+    # itself when its run ends, so here it would only print a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if args.rate <= 0 or not 0 < args.budget <= 1:
         print("kernel_sampler: --rate must be > 0 and --budget in (0, 1]", file=sys.stderr)
         return 2
