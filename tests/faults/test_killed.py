@@ -8,6 +8,7 @@ import json
 import signal
 import time
 
+import psutil
 import pytest
 
 from gilviz.core.placement import IN_PROCESS, ISOLATED
@@ -76,7 +77,7 @@ def test_a_killed_window_leaves_nothing_behind(tmp_path, lesson_id, placement, c
         started.wait_until(lambda: "running" in started.out(), START_S, "the run")
         started.wait_until(
             lambda: len([p for p in started.descendants()
-                         if "resource_tracker" not in " ".join(p.cmdline())]) >= children,
+                         if "resource_tracker" not in _cmdline(p)]) >= children,
             START_S, f"{children} child processes")
         time.sleep(0.5)
         started.note_shared_memory()
@@ -87,3 +88,11 @@ def test_a_killed_window_leaves_nothing_behind(tmp_path, lesson_id, placement, c
         assert not started.shm_left(), started.shm_left()
     finally:
         started.clean_up()
+
+
+def _cmdline(process: psutil.Process) -> str:
+    """A process's command line; empty once it has exited (a zombie has none to read)."""
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""

@@ -41,5 +41,5 @@ def test_stop_lands_within_1_s_with_64_threads_in_the_window(qtbot, window, less
     assert pressed, "Stop never ran"
     assert pressed[0] - due < STOP_WITHIN_S, f"Stop ran {pressed[0] - due:.2f} s late"
     assert finished.args[0].stopped
-    events = " ".join(event.text for event in window.page._events)
+    events = " ".join(event.text for event in window.page.session.events)
     assert "Stop stays within reach" in events  # the log says why the threads paused
