@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print a JSON array")
 
     run = commands.add_parser("run", help="run one lesson headless")
-    run.add_argument("demo", help="lesson id, see `list`")
+    run.add_argument("lesson", help="lesson id, see `list`")
     run.add_argument("--set", dest="assignments", action="append", default=[],
                      metavar="NAME=VALUE", help="set a parameter (repeatable)")
     run.add_argument("--json", action="store_true", help="print one JSON object at the end")
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         if args.command == "compare":
             comparison = prepare_comparison(args, err)
             return compare_main(comparison, args.json, out, err)
-        lesson = REGISTRY.get(args.demo)
+        lesson = REGISTRY.get(args.lesson)
         params = parse_assignments(lesson.params, args.assignments)
         if args.trace is not None:
             check_trace_path(args.trace)

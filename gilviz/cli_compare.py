@@ -37,7 +37,7 @@ def add_python_option(run: argparse.ArgumentParser) -> None:
 def add_compare_command(commands: Any) -> None:
     compare = commands.add_parser(
         "compare", help="run one lesson on several Pythons in turn and show them side by side")
-    compare.add_argument("demo", help="lesson id, see `list`")
+    compare.add_argument("lesson", help="lesson id, see `list`")
     compare.add_argument("--python", dest="pythons", action="append", default=[],
                          metavar="PATH", required=True,
                          help="an interpreter to run on (repeat: A, then B, ...); with only "
@@ -92,7 +92,7 @@ def run_json_extra(session: RunSession) -> dict[str, Any]:
 def prepare_comparison(args: argparse.Namespace, err: TextIO) -> Comparison:
     """Every interpreter probed and prepared before any run: a bad one fails at once.
     Raises UnknownLesson, ParamError or NoEngine."""
-    lesson = REGISTRY.get(args.demo)
+    lesson = REGISTRY.get(args.lesson)
     params = parse_assignments(lesson.params, args.assignments)
     paths = list(args.pythons)
     engines = [] if len(paths) > 1 else [engine_for_running(err)]

@@ -21,7 +21,7 @@ STRAGGLER_GRACE_S = 2.0
 
 @dataclass(frozen=True)
 class RunResult:
-    demo: str
+    lesson: str
     params: dict[str, Any]
     elapsed_s: float
     result: dict[str, Any]
@@ -29,7 +29,9 @@ class RunResult:
     error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """The CLI's JSON: the lesson's id goes under "demo", the key DESIGN.md fixes."""
         data = asdict(self)
+        data = {"demo": data.pop("lesson"), **data}
         if self.error is None:
             del data["error"]
         return data

@@ -190,7 +190,7 @@ class RunSession:
         if result is None:
             return None
         outcome = "failed" if result.error else "stopped" if result.stopped else "finished"
-        return {"lesson": result.demo, "placement": self.placement,
+        return {"lesson": result.lesson, "placement": self.placement,
                 "params": json.dumps(result.params, sort_keys=True),
                 "elapsed_s": round(result.elapsed_s, 4), "outcome": outcome,
                 "error": result.error or "",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 from gilviz.core.params import FloatParam, IntParam
-from gilviz.core.telemetry import LaneSnapshot, LogEvent, Snapshot
+from gilviz.core.telemetry import LaneSnapshot, LogEvent, Probe, Snapshot
 
 MAIN = "main"
 
@@ -38,3 +42,15 @@ def most_at_once(spans: list[tuple[float, float]]) -> int:
         alive += step
         peak = max(peak, alive)
     return peak
+
+
+def start_and_join(probe: Probe, work: Callable[..., None], threads: int, *args: Any) -> None:
+    """The lecture's counter scripts: start Thread-1..N on work(probe, *args), then join
+    them all, with main drawn as blocked in join while it waits."""
+    pool = [threading.Thread(target=work, args=(probe, *args), name=f"Thread-{i + 1}")
+            for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    with probe.lane(MAIN).blocked("join"):
+        for thread in pool:
+            thread.join()

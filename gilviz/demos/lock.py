@@ -13,8 +13,9 @@ from gilviz.core.params import ChoiceParam, IntParam
 from gilviz.core.stop import StopToken
 from gilviz.core.telemetry import Lane, Probe, State
 from gilviz.core.verdict import STOPPED
+from gilviz.demos import race
 from gilviz.demos.chapters import RACES
-from gilviz.demos.common import MAIN, most_at_once, rounded
+from gilviz.demos.common import MAIN, most_at_once, rounded, start_and_join
 from gilviz.demos.race import FORCED_BATCH, THREADS
 
 PER_INCREMENT = "per-increment"
@@ -80,18 +81,8 @@ def increment_whole(probe: Probe, iterations: int) -> None:
         counter_lock.release()
 
 
-def increment_unlocked(probe: Probe, iterations: int) -> None:
-    global counter
-    me = probe.lane(reuse=True)
-    for batch in me.batches(iterations, FORCED_BATCH):
-        for _ in range(batch):
-            tmp = counter
-            time.sleep(0)
-            counter = tmp + 1
-
-
 WORKERS: dict[str, Callable[[Probe, int], None]] = {
-    PER_INCREMENT: increment_each, WHOLE_LOOP: increment_whole, UNLOCKED: increment_unlocked,
+    PER_INCREMENT: increment_each, WHOLE_LOOP: increment_whole,
 }
 
 
@@ -100,14 +91,16 @@ def count_with(probe: Probe, work: Callable[[Probe, int], None], threads: int,
     """Start the threads on `work`, wait for all of them, read the counter."""
     global counter
     counter = 0
-    pool = [threading.Thread(target=work, args=(probe, iterations), name=f"Thread-{i + 1}")
-            for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    with probe.lane(MAIN).blocked("join"):
-        for thread in pool:
-            thread.join()
+    start_and_join(probe, work, threads, iterations)
     return counter
+
+
+def count_phase(probe: Probe, phase: str, threads: int, iterations: int) -> int:
+    """One placement timed; "no lock" is the race lesson's own increment with the
+    lecture's sleep(0), on the race lesson's counter."""
+    if phase == UNLOCKED:
+        return race.race_once(probe, race.increment, threads, iterations, 0.0)
+    return count_with(probe, WORKERS[phase], threads, iterations)
 
 
 def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]:
@@ -117,7 +110,8 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
     if params["compare"] == "yes":
         phases += [p for p in (PER_INCREMENT, WHOLE_LOOP) if p != chosen] + [UNLOCKED]
     current = [chosen]
-    probe.watch("counter", read_counter)
+    probe.watch("counter", lambda: race.read_counter() if current[0] == UNLOCKED
+                else read_counter())
     probe.watch("expected", lambda: threads * iterations)
     probe.watch("phase", lambda: PHASE_NAMES[current[0]])
     main = probe.lane(MAIN)
@@ -128,7 +122,7 @@ def run(params: dict[str, Any], probe: Probe, stop: StopToken) -> dict[str, Any]
         current[0] = phase
         main.say(f"{PHASE_NAMES[phase]}: {threads} threads x {iterations:,} increments")
         started = time.perf_counter()
-        actual = count_with(probe, WORKERS[phase], threads, iterations)
+        actual = count_phase(probe, phase, threads, iterations)
         seconds = time.perf_counter() - started
         lanes = [probe.lane_named(f"Thread-{i + 1}") for i in range(threads)]
         done = sum(lane.count for lane in lanes)
@@ -226,6 +220,6 @@ LESSON = Lesson(
     run=run,
     takeaway=takeaway,
     verdict=verdict,
-    workload=(increment_each, increment_whole, increment_unlocked, count_with, run),
+    workload=(increment_each, increment_whole, count_with, count_phase, run),
     prefers_isolated=True,
 )

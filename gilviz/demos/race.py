@@ -18,7 +18,7 @@ from gilviz.core.telemetry import Probe
 from gilviz.core.verdict import STOPPED
 from gilviz.demos import interleaving
 from gilviz.demos.chapters import RACES
-from gilviz.demos.common import MAIN, workers
+from gilviz.demos.common import MAIN, start_and_join, workers
 
 # Batches between two looks at the Stop token. A forced increment sleeps (~75 us, far
 # longer with many threads queueing for the GIL), a plain one takes ~30 ns.
@@ -92,13 +92,7 @@ def race_once(probe: Probe, work: Callable[..., None], threads: int, iterations:
     """The lecture's script: start the threads, wait for all of them, read the counter."""
     global counter
     counter = 0
-    pool = [threading.Thread(target=work, args=(probe, iterations, *extra),
-                             name=f"Thread-{i + 1}") for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    with probe.lane(MAIN).blocked("join"):
-        for thread in pool:
-            thread.join()
+    start_and_join(probe, work, threads, iterations, *extra)
     return counter
 
 

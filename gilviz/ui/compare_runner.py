@@ -23,11 +23,11 @@ from gilviz.core.telemetry import Snapshot
 from gilviz.ui.compare_view import CompareWindow
 
 if TYPE_CHECKING:
-    from gilviz.ui.demo_page import DemoPage
+    from gilviz.ui.lesson_page import LessonPage
 
 
 class CompareRunner(QObject):
-    def __init__(self, page: DemoPage) -> None:
+    def __init__(self, page: LessonPage) -> None:
         super().__init__(page)
         self.page = page
         self.comparison: Comparison | None = None

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 from gilviz.core.lesson import Registry
 from gilviz.demos.chapters import CLOSING_PAGES
 from gilviz.notes import chapter_notes, opening_notes, page_notes
-from gilviz.ui.demo_page import DemoPage
 from gilviz.ui.intro_page import IntroPage
 from gilviz.ui.latency_meter import LatencyMeter
+from gilviz.ui.lesson_page import LessonPage
 from gilviz.ui.look import points_for_pixels, restyle, set_points
 from gilviz.ui.navigator import CHAPTER, LESSON, PAGE, LessonNavigator
 from gilviz.ui.presenter import PresenterKeys, apply_theme, clamp_zoom, point_size
@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.navigator = LessonNavigator(registry)
         self.navigator.setMinimumWidth(230)
         self.presenting = False
-        self.page = DemoPage(self.settings)
+        self.page = LessonPage(self.settings)
         self.intro = IntroPage()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.intro)
@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
                                              CLOSING_PAGES.items() if key in dict(pages)), ""))
         else:
             self.intro.show_text(opening_notes() or "# gilviz")
-            self.chapter_label.setText("Before the demos")
+            self.chapter_label.setText("Before the lessons")
         self.pages.setCurrentWidget(self.intro)
         self._show_position(self._place_of(kind, key))
 

@@ -129,7 +129,7 @@ def test_a_bad_value_for_every_kind_of_parameter_exits_2(lesson, assignment, exp
 
 @pytest.mark.parametrize(("args", "expected"), [
     (("run", "no-such-lesson"), "no-such-lesson"),
-    (("run",), "demo"),
+    (("run",), "lesson"),
     (("run", "gil-cpu", "--isolated", "--in-process"), "not allowed"),
     (("run", "many-threads", "--set", "kind=qthread", "--isolated"), "--in-process"),
     (("run", "gil-cpu", "--bogus"), "--bogus"),

@@ -42,7 +42,7 @@ def test_each_lesson_runs_from_the_window(qtbot, window, lesson_id):
     for name, value in settings.items():
         set_param(window, name, value)
     result = run_and_wait(qtbot, window)
-    assert result.demo == lesson_id and result.error is None and not result.stopped
+    assert result.lesson == lesson_id and result.error is None and not result.stopped
     assert {name: result.params[name] for name in settings} == settings
     text = window.page.result_view.toPlainText()
     assert "Finished in" in text

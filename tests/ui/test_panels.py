@@ -18,7 +18,7 @@ class _Recorder(LessonPanel):
         self.calls.append(("snapshot", len(snapshot.lanes)))
 
     def show_result(self, result):
-        self.calls.append(("result", result.demo))
+        self.calls.append(("result", result.lesson))
 
 
 def test_a_lesson_panel_gets_start_snapshots_and_result(qtbot, window, monkeypatch):

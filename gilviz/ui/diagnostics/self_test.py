@@ -84,8 +84,8 @@ def check_run(step: LessonCheck, run: RunResult) -> str | None:
         return f"{step.lesson_id} failed: {run.error}"
     if run.stopped:
         return f"{step.lesson_id} was stopped before it finished"
-    if run.demo != step.lesson_id:
-        return f"expected a result of {step.lesson_id}, got one of {run.demo}"
+    if run.lesson != step.lesson_id:
+        return f"expected a result of {step.lesson_id}, got one of {run.lesson}"
     if not run.elapsed_s > 0:
         return f"{step.lesson_id} took {run.elapsed_s} s"
     problem = step.check(run.result, step.params)

@@ -92,7 +92,7 @@ QPushButton#stopButton:enabled { background: #c62828; }
 """
 
 
-class DemoPage(QWidget):
+class LessonPage(QWidget):
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -536,7 +536,7 @@ class DemoPage(QWidget):
 
     @Slot(object)
     def _on_finished(self, result: RunResult) -> None:
-        if self.lesson is None or result.demo != self.lesson.id:
+        if self.lesson is None or result.lesson != self.lesson.id:
             return  # a run of a lesson the user has since left
         self.last_result = result
         row = self.session.history_row() if self.session is not None else None
