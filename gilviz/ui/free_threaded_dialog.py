@@ -102,6 +102,7 @@ class BuildDialog(QDialog):
             self.log.appendPlainText(free_threaded.ALTERNATIVES)
             self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
 
+    @Slot()
     def reject(self) -> None:
         """Cancel (or Esc, or closing the dialog) stops the build first; the dialog closes
         once its processes are gone."""

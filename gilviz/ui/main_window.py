@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         set_points(points)
         restyle(self)
 
+    @Slot(bool)
     def set_dark(self, dark: bool) -> None:
         self.dark = dark
         self.settings.setValue("theme", "dark" if dark else "light")
