@@ -72,6 +72,8 @@ def without_title(markdown: str) -> str:
 
 
 PRESENTATION_LEFT = 0.34  # of the width for Run/Stop and the result in presentation mode
+FIT_COALESCE_MS = 250  # new thread rows are fitted at most this often while they arrive
+FIT_SLACK_PX = 4  # smaller changes of the rows' height are not worth a relayout
 
 IN_GUI_NOTE = (
     "Unticked, the lesson runs in a separate Python process (the isolated engine) and the "
@@ -182,6 +184,14 @@ class LessonPage(QWidget):
         set_font_factor(lanes_title, 1.0, bold=True)
         self.lanes_legend = self.lanes.legend  # says how the states are known, too
         self.lanes_legend.changed.connect(self._refit_lanes)
+        # Rows arrive a few at a time as a run's threads start: fitting them once per
+        # burst, not per poll, spares the tab below a resize (and a chart's repaint,
+        # 7-20 ms) every 30 ms.
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setObjectName("fitRowsTimer")
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(FIT_COALESCE_MS)
+        self._fit_timer.timeout.connect(self._fit_lanes)
         header = QHBoxLayout()
         header.addWidget(lanes_title)
         header.addSpacing(24)
@@ -423,6 +433,7 @@ class LessonPage(QWidget):
 
     @Slot()
     def shutdown(self) -> bool:
+        self._fit_timer.stop()
         self.cores.stop()
         self.comparer.shutdown()
         self.interpreters.shutdown()
@@ -444,8 +455,8 @@ class LessonPage(QWidget):
             self.lanes.show_snapshot(snapshot, recorder.current_kinds(), recorder.gil)
         else:
             self.lanes.show_snapshot(snapshot)
-        if len(snapshot.lanes) != rows_before:
-            self._fit_lanes()
+        if len(snapshot.lanes) != rows_before and not self._fit_timer.isActive():
+            self._fit_timer.start()
         self.log.append_events(snapshot.events)
         if self.recorder is not None:
             self.timeline.refresh(self.recorder, final=not self.controller.is_running())
@@ -532,13 +543,21 @@ class LessonPage(QWidget):
                      + self.tabs.tabBar().sizeHint().height() + 12)
             room = max(int(total * 0.25), min(int(total * cap), total - needs))
         lanes_height = min(wanted, room)
-        self._right.setSizes([lanes_height, total - lanes_height])
+        shown = self._right.sizes()[0]
+        if self.controller.is_running():
+            # Mid-run the rows only grow: the tab below must not jump back and forth as
+            # threads start and end (the run's end fits them again).
+            lanes_height = max(lanes_height, shown)
+        if abs(lanes_height - shown) >= FIT_SLACK_PX:
+            self._right.setSizes([lanes_height, total - lanes_height])
 
     @Slot(object)
     def _on_finished(self, result: RunResult) -> None:
         if self.lesson is None or result.lesson != self.lesson.id:
             return  # a run of a lesson the user has since left
         self.last_result = result
+        self._fit_timer.stop()
+        self._fit_lanes()
         row = self.session.history_row() if self.session is not None else None
         if row is not None:
             self.history.append(row)

@@ -125,16 +125,13 @@ class _StalenessMeter:
 
 
 def _measure_in_window(window: Any, scenario: Scenario, timeout_s: float) -> Measurement:
-    from PySide6.QtCore import QCoreApplication, QEventLoop
+    from gilviz.ui.diagnostics.event_loop import run_events
 
     page = window.page
-    app = QCoreApplication.instance()
     window.navigator.select(scenario.lesson_id)
     page.form.set_values(scenario.params)
     page.in_gui_process.setChecked(scenario.placement == IN_PROCESS)
-    settle_until = time.monotonic() + SETTLE_S  # let the page finish building and painting
-    while time.monotonic() < settle_until:
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    run_events(SETTLE_S)  # let the page finish building and painting
     staleness = _StalenessMeter()
     page.controller.snapshotReady.connect(staleness.on_snapshot)
     window.latency_meter.reset(span_s=3600)
@@ -144,13 +141,11 @@ def _measure_in_window(window: Any, scenario: Scenario, timeout_s: float) -> Mea
         page.run()
         if not page.controller.is_running():
             raise RuntimeError(f"{scenario.name}: {page.result_view.toPlainText()}")
-        deadline = time.monotonic() + timeout_s
-        while not finished and time.monotonic() < deadline:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        if not finished:
+        ended = page.controller.runFinished
+        if not run_events(timeout_s, lambda: bool(finished), ended):
             page.controller.stop()
-            while not finished:
-                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            while not run_events(60, lambda: bool(finished), ended):
+                pass
         stats = window.latency_meter.stats()
     finally:
         page.controller.snapshotReady.disconnect(staleness.on_snapshot)
@@ -193,9 +188,8 @@ STOP_AFTER_S = 1.5
 
 def _measure_stop(window: Any, scenario: Scenario) -> float:
     """Milliseconds from pressing Stop until the run has ended and every thread is gone."""
-    from PySide6.QtCore import QCoreApplication, QEventLoop
+    from gilviz.ui.diagnostics.event_loop import run_events
 
-    app = QCoreApplication.instance()
     page = window.page
     window.navigator.select(scenario.lesson_id)
     page.form.set_values(scenario.params)
@@ -204,13 +198,11 @@ def _measure_stop(window: Any, scenario: Scenario) -> float:
     page.controller.runFinished.connect(finished.append)
     try:
         page.run()
-        until = time.monotonic() + STOP_AFTER_S
-        while time.monotonic() < until:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        run_events(STOP_AFTER_S)
         pressed = time.perf_counter()
         page.stop()
-        while not finished:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        while not run_events(60, lambda: bool(finished), page.controller.runFinished):
+            pass
         return (time.perf_counter() - pressed) * 1000
     finally:
         page.controller.runFinished.disconnect(finished.append)

@@ -60,9 +60,8 @@ def resources() -> dict[str, Any]:
 def _run_once(window: Any, cycle: Cycle, stop_after_s: float | None) -> float | None:
     """One run in the window; Stop after `stop_after_s` (None: let it finish). Returns
     the milliseconds from Stop to the run's end."""
-    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
+    from gilviz.ui.diagnostics.event_loop import flush_deletes, run_events
 
-    app = QCoreApplication.instance()
     page = window.page
     window.navigator.select(cycle.lesson_id)
     page.form.set_values(cycle.params)
@@ -73,22 +72,21 @@ def _run_once(window: Any, cycle: Cycle, stop_after_s: float | None) -> float | 
     try:
         page.run()
         started = time.monotonic()
-        while not finished and time.monotonic() - started < RUN_TIMEOUT_S:
-            if pressed is None and stop_after_s is not None and (
-                    time.monotonic() - started >= stop_after_s) and _working(page):
+        if stop_after_s is not None:
+            run_events(RUN_TIMEOUT_S, lambda: bool(finished) or (
+                time.monotonic() - started >= stop_after_s and _working(page)))
+            if not finished:
                 pressed = time.perf_counter()
                 page.stop()
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        run_events(RUN_TIMEOUT_S - (time.monotonic() - started), lambda: bool(finished),
+                   page.controller.runFinished)
         if not finished:
             raise RuntimeError(f"{cycle.lesson_id} did not end within {RUN_TIMEOUT_S} s")
         ended = time.perf_counter()
         # Let the window reap an engine that is still exiting before the next run.
-        until = time.monotonic() + 0.3
-        while time.monotonic() < until:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
-        # processEvents() leaves deleteLater() to the event loop proper: without this the
-        # panels of every lesson page left would pile up here, as they never do in app.exec.
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        run_events(0.3)
+        # The panels of every lesson page left, as app.exec would have deleted them.
+        flush_deletes()
         return None if pressed is None else (ended - pressed) * 1000
     finally:
         page.controller.runFinished.disconnect(finished.append)
