@@ -218,6 +218,16 @@ class KernelStates:
         """CPU seconds the lesson's threads have used so far, as of their latest records."""
         return sum(ledger.cpu_s() for _, _, ledger in self._ledgers)
 
+    def cpu_reading(self) -> tuple[float, float] | None:
+        """(t, CPU seconds): the lesson threads' CPU time and the time on the run's clock
+        their ledgers are fed up to. A rate taken between two readings uses the data's
+        own clock: the wall clock of the reader would count a late read as extra CPU."""
+        fed = [ledger.t for number, (_, _, ledger) in enumerate(self._ledgers)
+               if ledger.records and not self._ended[number]]
+        if not fed:  # every thread has ended: their totals are final
+            fed = [ledger.t for _, _, ledger in self._ledgers if ledger.records]
+        return (min(fed), self.cpu_s()) if fed else None
+
     def syscalls_readable(self) -> bool:
         return bool(self._ints[ks.H_SYSCALLS]) if not self._stopped else self._syscalls
 

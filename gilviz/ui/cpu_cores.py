@@ -24,8 +24,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 from gilviz.ui import theme
 
 REFRESH_MS = 500
+MIN_LESSON_SPAN_S = 0.2  # of the run's clock between two readings that give a rate
 LABELLED_UP_TO = 4  # cores; beyond, the bars alone and their average
-LessonCpu = Callable[[], float | None]  # the lesson threads' CPU seconds so far, or None
+# (time on the run's clock, the lesson threads' CPU seconds by then), or None
+LessonCpu = Callable[[], tuple[float, float] | None]
 TIP = ("The bars: how busy each CPU core of this machine is, counting every program, "
        "sampled twice a second.\nThen how much of that is gilviz itself (this window, "
        "its engine and pool workers) and how much other programs use, in cores (1.0 = one "
@@ -171,7 +173,7 @@ class CpuCoresView(QWidget):
         self.own_cores = 0.0
         self.lesson_cores: float | None = None
         self._lesson_source: LessonCpu | None = None
-        self._lesson_mark: tuple[float, float] | None = None  # (time, CPU seconds)
+        self._lesson_mark: tuple[float, float] | None = None  # the last reading
         self._show_share()
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -203,15 +205,18 @@ class CpuCoresView(QWidget):
         self._show_share()
 
     def _refresh_lesson(self) -> None:
-        used = self._lesson_source() if self._lesson_source is not None else None
-        if used is None:
+        reading = self._lesson_source() if self._lesson_source is not None else None
+        if reading is None:
             self.lesson_cores, self._lesson_mark = None, None
             return
-        now = time.monotonic()
-        if self._lesson_mark is not None and now > self._lesson_mark[0]:
-            then, before = self._lesson_mark
+        now, used = reading
+        if self._lesson_mark is None or now < self._lesson_mark[0]:  # a new run's clock
+            self._lesson_mark = reading
+            return
+        then, before = self._lesson_mark
+        if now - then >= MIN_LESSON_SPAN_S:  # the data's own clock, not the reader's
             self.lesson_cores = max(0.0, (used - before) / (now - then))
-        self._lesson_mark = (now, used)
+            self._lesson_mark = reading
 
     def _show_share(self) -> None:
         machine = sum(self.bars.percents) / 100

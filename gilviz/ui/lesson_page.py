@@ -439,11 +439,12 @@ class LessonPage(QWidget):
         self.interpreters.shutdown()
         return self.controller.shutdown()
 
-    def _lesson_cpu_s(self) -> float | None:
-        """The running lesson's threads' CPU seconds, as the kernel measured them."""
+    def _lesson_cpu_s(self) -> tuple[float, float] | None:
+        """The running lesson's threads' CPU seconds, as the kernel measured them, and the
+        time on the run's clock they are known up to."""
         session = self.controller.session
         kernel = session.kernel if session is not None else None
-        return kernel.cpu_s() if kernel is not None else None
+        return kernel.cpu_reading() if kernel is not None else None
 
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:

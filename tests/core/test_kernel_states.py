@@ -54,11 +54,13 @@ def _hash(lane: Lane, seconds: float) -> None:
         lane.tick()
 
 
-def measure(work: Callable[[Lane, float], None], threads: int, seconds: float
+def measure(work: Callable[[Lane, float], None], threads: int, seconds: float,
+            readings: list[tuple[float, float]] | None = None,
             ) -> tuple[list[dict], float, dict[str, float], TimelineRecorder]:
     """Run `threads` workers of `work` for `seconds` each, sampled by the kernel sampler.
     Returns thread_states, the threaded phase's wall time, each worker's CPU time as the
-    thread itself measured it (time.thread_time), and the recorder."""
+    thread itself measured it (time.thread_time), and the recorder. `readings` gains the
+    kernel's cpu_reading() after every poll."""
     probe = Probe()
     kernel = KernelStates.start(os.getpid(), probe.origin_ns, gil=GIL)
     assert kernel is not None
@@ -82,6 +84,9 @@ def measure(work: Callable[[Lane, float], None], threads: int, seconds: float
         while any(thread.is_alive() for thread in workers):
             time.sleep(POLL_S)
             recorder.update(probe.snapshot())
+            reading = kernel.cpu_reading()
+            if readings is not None and reading is not None:
+                readings.append(reading)
         phase_s = time.perf_counter() - started
     finally:
         for thread in workers:
@@ -109,6 +114,22 @@ def test_cpu_threads_share_one_core_and_wait_for_the_gil():
     stats = {lane.name: lane for lane in recorder.stats()}
     assert all(stats[entry["name"]].measured for entry in states)
     assert all(stats[entry["name"]].switches >= 5 for entry in states)  # many turns
+
+
+@pytest.mark.skipif(not GIL, reason="the GIL's turns need a GIL build")
+def test_the_lesson_threads_cpu_rate_never_exceeds_what_the_gil_allows():
+    """The status bar's "lesson N cores": taken on the run's own clock, so a late read
+    never shows more cores than the GIL lets Python threads use."""
+    readings: list[tuple[float, float]] = []
+    states, _, _, _ = measure(_cpu, 4, 1.0, readings)
+    rates, mark = [], readings[0]
+    for t, used in readings[1:]:
+        if t - mark[0] >= 0.2:
+            rates.append((used - mark[1]) / (t - mark[0]))
+            mark = (t, used)
+    assert len(rates) >= 3, readings
+    assert max(rates) <= 1.3, rates
+    assert readings[-1][1] == pytest.approx(total(states, "cpu_s"), abs=0.15)
 
 
 def test_sleeping_threads_are_blocked_in_sleep():

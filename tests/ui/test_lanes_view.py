@@ -87,20 +87,25 @@ def test_chips_say_what_the_kernel_saw_a_working_thread_doing(qtbot):
     view.canvas.repaint()
 
 
-def test_the_cpu_line_shows_the_lesson_threads_in_cores(qtbot, monkeypatch):
-    from gilviz.ui import cpu_cores
+def test_the_cpu_line_shows_the_lesson_threads_in_cores(qtbot):
     from gilviz.ui.cpu_cores import CpuCoresView
 
     view = CpuCoresView()
     qtbot.addWidget(view)
     view.stop()
-    clock = iter([10.0, 10.5])
-    monkeypatch.setattr(cpu_cores.time, "monotonic", lambda: next(clock))
-    used = iter([2.0, 2.5])  # 0.5 CPU seconds in 0.5 s: one core's worth
-    view.set_lesson_source(lambda: next(used))
+    # (time on the run's clock, CPU seconds by then): 0.5 CPU seconds in 0.5 s of the
+    # run is one core's worth, however late the window reads them
+    readings = iter([(1.0, 2.0), (1.5, 2.5), (1.6, 2.6), (2.5, 4.0), (0.3, 0.1)])
+    view.set_lesson_source(lambda: next(readings))
     view._refresh_lesson()
     assert view.lesson_cores is None  # one reading is not a rate yet
     view._refresh_lesson()
     assert view.lesson_cores == 1.0
     view._show_share()
     assert "lesson <b>1.0</b>" in view.share.text()
+    view._refresh_lesson()  # 0.1 s of data is too short for a rate: kept for the next
+    assert view.lesson_cores == 1.0
+    view._refresh_lesson()  # 1.5 CPU seconds over 1.0 s of the run's clock
+    assert view.lesson_cores == 1.5
+    view._refresh_lesson()  # a new run's clock starts again: no rate across the two runs
+    assert view.lesson_cores == 1.5
