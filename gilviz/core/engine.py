@@ -79,10 +79,12 @@ class EngineRun:
     """One lesson run in a child process; the same polling interface as InProcessRun."""
 
     def __init__(self, lesson_id: str, params: dict[str, Any],
-                 command: EngineCommand | None = None) -> None:
+                 command: EngineCommand | None = None, nice: int = 0) -> None:
+        """`nice` > 0 lowers the engine's priority (the window asks for that)."""
         self.lesson_id = lesson_id
         self.params = dict(params)
         self.command = command or EngineCommand()
+        self.nice = nice
         self.board: Board | None = None  # made at start: nothing to leak before
         self.process: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
@@ -124,7 +126,7 @@ class EngineRun:
         with contextlib.suppress(OSError):  # it died at once: done() reports its exit code
             write_frame(self.process.stdin, {
                 "lesson": self.lesson_id, "params": self.params,
-                "board": self.board.name})
+                "board": self.board.name, "nice": self.nice})
         self._reader = threading.Thread(
             target=self._read, args=(self.process.stdout,), daemon=True,
             name=f"gilviz-engine-reader-{self.lesson_id}")

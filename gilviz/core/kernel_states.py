@@ -18,6 +18,7 @@ import functools
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from multiprocessing import shared_memory
 from typing import Any
@@ -97,6 +98,7 @@ class KernelStates:
         self._of_lane: dict[int, list[ThreadLedger]] = {}
         self._seen: list[int] = []
         self._ended: list[bool] = []
+        self._resume_at = 0  # the ledger a budgeted read stopped in
         self.lost_records = 0
         self._stopped = False
         self._syscalls = True
@@ -133,17 +135,20 @@ class KernelStates:
     # -- reading ---------------------------------------------------------------------------
 
     def update(self, lanes: Sequence[LaneSnapshot], activity_of: Callable[[int], LaneActivity],
-               upto_s: float) -> None:
+               upto_s: float, budget_s: float | None = None) -> None:
         """Pair new lane threads with the sampler's slots and fold new records into the
         ledgers, up to `upto_s` on the run's timeline (the lanes' marks are known that far).
-        Records wait in the sampler's rings, so this may be called late or seldom."""
+        Records wait in the sampler's rings, so this may be called late or seldom; with a
+        `budget_s` it stops folding after that long and goes on where it left off next
+        time (a burst of records then never holds the window's thread for long)."""
         if self._stopped:
             return
         origin = self._origin_ns()
         if not origin:
             return  # the run has not set its time zero yet
         self._register(lanes)
-        self._read(origin, activity_of, upto_s - MARKS_MARGIN_S)
+        deadline = None if budget_s is None else time.perf_counter() + budget_s
+        self._read(origin, activity_of, upto_s - MARKS_MARGIN_S, deadline)
 
     def _origin_ns(self) -> int:
         """The run's time zero, kept once known (the run may free its board before the
@@ -175,10 +180,13 @@ class KernelStates:
             self._ended.append(False)
 
     def _read(self, origin: int, activity_of: Callable[[int], LaneActivity],
-              upto_s: float) -> None:
+              upto_s: float, deadline: float | None = None) -> None:
         ints = self._ints
         heartbeat_s = (ints[ks.H_HEARTBEAT_NS] - origin) / 1e9
-        for number, (index, slot, ledger) in enumerate(self._ledgers):
+        count = len(self._ledgers)
+        first = self._resume_at % count if count else 0  # where the last budget ran out
+        for number in (*range(first, count), *range(first)):
+            index, slot, ledger = self._ledgers[number]
             if self._ended[number]:
                 continue
             base = ks.slot_base(slot)
@@ -190,6 +198,10 @@ class KernelStates:
                 seen = written - ks.RING_RECORDS
             during = activity_of(index).during
             while seen < written:
+                if deadline is not None and time.perf_counter() > deadline:
+                    self._seen[number] = seen
+                    self._resume_at = number
+                    return
                 at = ks.record_base(slot, seen)
                 t_ns, run_ns, wait_ns, sys_code = ints[at:at + ks.RECORD_CELLS].tolist()
                 if ints[base + ks.SLOT_WRITTEN] - seen > ks.RING_RECORDS:

@@ -134,13 +134,14 @@ class RunFactory:
     """The one place that turns (lesson, params, placement) into a Run."""
 
     in_process: InProcessMaker = InProcessRun
+    engine_nice: int = 0  # how much lower the engine's priority is than its owner's
 
     def create(self, lesson: Lesson, params: dict[str, Any], placement: str,
                engine: EngineCommand | None = None) -> Run:
         """Raises ParamError for a combination that cannot run."""
         check_placement(lesson, params, placement)
         if placement == ISOLATED:
-            return EngineRun(lesson.id, params, engine)
+            return EngineRun(lesson.id, params, engine, self.engine_nice)
         if engine is not None:
             raise ParamError("another interpreter can only run the lesson in the engine")
         return self.in_process(lesson, params)

@@ -5,8 +5,13 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from gilviz.core.engine import EngineRun
+from gilviz.core.params import resolve
+from gilviz.core.placement import ISOLATED, RunFactory
 from gilviz.core.telemetry import State
+from gilviz.demos import REGISTRY
 
 
 def _wait_done(run: EngineRun, timeout_s: float = 30.0) -> None:
@@ -49,6 +54,33 @@ def test_stop_reaches_the_child_quickly():
         assert run.result().stopped
     finally:
         assert run.close()
+
+
+def _nice_of(pid: int, tid: int) -> int:
+    with open(f"/proc/{pid}/task/{tid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[16])  # field 19: nice
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_window_engine_runs_its_lesson_threads_at_a_lower_priority():
+    """The window's factory lowers the engine's priority, lesson threads included, so the
+    window's event loop wins a core; a headless engine keeps its owner's priority."""
+    own = os.nice(0)
+    for nice in (5, 0):
+        run = RunFactory(engine_nice=nice).create(REGISTRY.get("many-threads"), resolve(
+            REGISTRY.get("many-threads").params, {"threads": 3, "count": 100,
+                                                  "interval_s": 0.5}), ISOLATED)
+        run.start()
+        try:
+            deadline = time.monotonic() + 30
+            while len([lane for lane in run.snapshot().lanes if lane.tid]) < 4:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            tids = [lane.tid for lane in run.snapshot().lanes]
+            assert [_nice_of(run.pid, tid) for tid in tids] == [own + nice] * 4
+        finally:
+            run.stop()
+            assert run.close()
 
 
 def test_a_killed_engine_is_reported_and_the_next_run_works():

@@ -14,6 +14,7 @@ def test_quick_bench_measures_every_scenario(tmp_path):
     names = [scenario["name"] for scenario in report["scenarios"]]
     assert "gil-cpu 64 threads, isolated" in names and "gil-cpu 8 threads, in GUI" in names
     assert "gil-io 64 threads" in names and "race 64 threads, in GUI" in names
+    assert "gil-cpu 64 threads, isolated, Timeline" in names  # the live timeline on screen
     for scenario in report["scenarios"]:
         (run,) = scenario["runs"]
         assert 0 <= run["ui_lag_p50_ms"] <= run["ui_lag_p99_ms"] <= run["ui_lag_max_ms"]
