@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -97,6 +98,30 @@ class OwnCpu:
         return max(0.0, total / elapsed)
 
 
+class MachineSampler:
+    """psutil's readings (every core's load, gilviz's own CPU) taken on a thread of their
+    own. Each /proc read gives up the GIL, and while a lesson's threads run in the
+    window's process every read cost the UI thread a wait for its turn: 130 ms per
+    refresh with 64 racing threads. The UI thread only picks up the latest pair."""
+
+    def __init__(self, every_s: float) -> None:
+        self.every_s = every_s
+        self.own = OwnCpu()
+        self.latest: tuple[list[float], float] = (psutil.cpu_percent(percpu=True), 0.0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="gilviz-cpu-sampler",
+                                        daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self.latest = (psutil.cpu_percent(percpu=True), self.own.sample())
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(2.0)
+
+
 class _Bars(QWidget):
     """One small vertical bar per logical core, each with its percentage beside it when
     there are few cores (the average of all of them when there are many)."""
@@ -168,8 +193,8 @@ class CpuCoresView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.bars)
         layout.addWidget(self.share)
-        self.bars.percents = psutil.cpu_percent(percpu=True)  # primes the counters
-        self.own = OwnCpu()
+        self.sampler = MachineSampler(REFRESH_MS / 1000)
+        self.bars.percents = self.sampler.latest[0]
         self.own_cores = 0.0
         self.lesson_cores: float | None = None
         self._lesson_source: LessonCpu | None = None
@@ -186,6 +211,7 @@ class CpuCoresView(QWidget):
 
     def stop(self) -> None:
         self._timer.stop()
+        self.sampler.stop()
 
     def restyle(self) -> None:
         self.bars.updateGeometry()
@@ -198,8 +224,7 @@ class CpuCoresView(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        self.bars.percents = psutil.cpu_percent(percpu=True)
-        self.own_cores = self.own.sample()
+        self.bars.percents, self.own_cores = self.sampler.latest
         self._refresh_lesson()
         self.bars.update()
         self._show_share()

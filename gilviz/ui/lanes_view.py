@@ -38,6 +38,7 @@ from gilviz.ui.legend import MEASURED_KINDS, StateLegend, kind_word
 EMPTY_HINT = "Press Run: each thread of the lesson gets a row here."
 ROWS_UP_TO = 17  # main and 16 threads still read as rows; more become tiles
 LABELS_KEPT = 4000  # cached row and tile faces (64 threads x a few states x 2 sizes)
+FEW_CHANGED = 8  # rows changed since the last poll that are repainted one by one
 KINDS_SHOWN = (Kind.RUNNING, Kind.BLOCKED, Kind.IDLE, Kind.DONE)  # known without the kernel
 SUMMARY_ORDER = (Kind.RUNNING, Kind.CPU_WAIT, Kind.WAITING, Kind.BLOCKED, Kind.IDLE,
                  Kind.DONE)
@@ -189,10 +190,15 @@ class _LanesCanvas(QWidget):
             self.update()
             return
         # Repaint only the rows or tiles that changed: under the GIL one or two of 64
-        # threads move at a time.
-        for index, (kind, row) in enumerate(zip(kinds, shown[2], strict=True)):
-            if kind != before[1][index] or row != before[2][index]:
-                self.update(self.lane_rect(index))
+        # threads move at a time. When many change, one update() for all: each call into
+        # Qt may have to win the GIL back from a run in this process (64 calls took 54 ms).
+        changed = [index for index, (kind, row) in enumerate(zip(kinds, shown[2], strict=True))
+                   if kind != before[1][index] or row != before[2][index]]
+        if len(changed) > FEW_CHANGED:
+            self.update()
+            return
+        for index in changed:
+            self.update(self.lane_rect(index))
 
     def lane_rect(self, index: int) -> QRect:
         """Where lane `index` is drawn: its tile, or its row."""
