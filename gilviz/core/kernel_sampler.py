@@ -15,7 +15,7 @@ so they need no help from the sampled interpreter. Standard library only, no gil
 import: any interpreter can host it. Linux only.
 
 Cost: about 1-3 us per thread per sample, plus ~30 us per wake-up; the sampler slows
-itself down to stay within a CPU budget (default 4% of one core). The counters are
+itself down to stay within a CPU budget (default 2.5% of one core). The counters are
 cumulative, so totals stay exact when samples are late; only the time resolution suffers.
 """
 
@@ -48,7 +48,7 @@ SYS_ASLEEP = -2  # asleep, but which system call is not readable (stat's S or D)
 SYS_NO_CALL = -3  # asleep outside a system call (a page fault, a stop)
 
 DEFAULT_RATE_HZ = 500.0
-DEFAULT_BUDGET = 0.04  # share of one core the sampler may use
+DEFAULT_BUDGET = 0.025  # share of one core the sampler may use
 SLOWEST_PERIOD_S = 0.05
 KEEPALIVE_NS = 100_000_000  # a record at least this often, even when nothing changed
 RUNNABLE_EVERY_NS = 10_000_000  # a thread runnable throughout: a record this often
