@@ -191,7 +191,7 @@ class LessonPage(QWidget):
         self._fit_timer.setObjectName("fitRowsTimer")
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(FIT_COALESCE_MS)
-        self._fit_timer.timeout.connect(self._fit_lanes)
+        self._fit_timer.timeout.connect(self._fit_arrived_rows)
         header = QHBoxLayout()
         header.addWidget(lanes_title)
         header.addSpacing(24)
@@ -523,7 +523,13 @@ class LessonPage(QWidget):
         if self.lanes.lanes():
             QTimer.singleShot(0, self._fit_lanes)  # once the key has its new height
 
-    def _fit_lanes(self) -> None:
+    @Slot()
+    def _fit_arrived_rows(self) -> None:
+        """Mid-run the rows only grow as threads start: the tab below must not jump back
+        and forth (a tab change, or the run's end, fits them both ways)."""
+        self._fit_lanes(grow_only=self.controller.is_running())
+
+    def _fit_lanes(self, grow_only: bool = False) -> None:
         """Give the thread rows the room they need (up to 70%), the log the rest."""
         total = sum(self._right.sizes())
         legend = self.lanes_legend
@@ -545,9 +551,7 @@ class LessonPage(QWidget):
             room = max(int(total * 0.25), min(int(total * cap), total - needs))
         lanes_height = min(wanted, room)
         shown = self._right.sizes()[0]
-        if self.controller.is_running():
-            # Mid-run the rows only grow: the tab below must not jump back and forth as
-            # threads start and end (the run's end fits them again).
+        if grow_only:
             lanes_height = max(lanes_height, shown)
         if abs(lanes_height - shown) >= FIT_SLACK_PX:
             self._right.setSizes([lanes_height, total - lanes_height])
