@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -173,9 +172,14 @@ def blocked_share(command: EngineCommand) -> float:
 @pytest.mark.skipif(not Path("/proc/thread-self/schedstat").exists(),
                     reason="needs Linux schedstat")
 def test_the_free_threaded_engine_runs_two_threads_at_once(free_threaded_python):
-    # The median of three: on a busy machine one run in five or so sees a 10-15% stall
-    # (thread start-up, stop-the-world pauses) on 3.13t; the steady state is 0-5%.
-    without_gil = statistics.median(blocked_share(free_threaded_python) for _ in range(3))
-    with_gil = blocked_share(engine_python(describe(sys.executable)))
-    assert without_gil < 0.12, f"a thread was blocked {without_gil:.0%} of its time"
-    assert with_gil > without_gil, (with_gil, without_gil)
+    # The best of three, against the GIL build measured the same way in the same test.
+    # With a GIL a thread is blocked whenever the other holds it: 30-47% here, on a quiet
+    # machine or beside two busy loops. Without one the steady state is 0-2%; a stall
+    # (thread start-up, a stop-the-world pause) only ever adds, up to 20% on a busy
+    # machine, so the best run is the one that shows the interpreter.
+    without_gil = min(blocked_share(free_threaded_python) for _ in range(3))
+    gil_build = engine_python(describe(sys.executable))
+    with_gil = min(blocked_share(gil_build) for _ in range(3))
+    assert without_gil < with_gil / 2, (
+        f"without the GIL a thread was blocked {without_gil:.0%} of its time, "
+        f"with it {with_gil:.0%}")
