@@ -219,6 +219,13 @@ class KernelStates:
                 ledger.feed(min(heartbeat_s, upto_s), ledger.run_ns, ledger.wait_ns,
                             ledger.sys_code, during, recorded=False)
             if state in (ks.SLOT_GONE, ks.SLOT_UNREADABLE) and seen == written:
+                # Nothing was recorded between the last sweep that saw the thread and
+                # its end: its last state held until the lane said it was done (a
+                # sampler slowed by a busy machine otherwise lost a whole last sleep).
+                done = activity_of(index).done_at()
+                if done is not None and ledger.records and done > ledger.t:
+                    ledger.feed(done, ledger.run_ns, ledger.wait_ns, ledger.sys_code, during,
+                                recorded=False)
                 ledger.close()
                 self._ended[number] = True
 

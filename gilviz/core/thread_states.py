@@ -87,6 +87,12 @@ class LaneActivity:
         self.times.append(t)
         self.states.append((state, why))
 
+    def done_at(self) -> float | None:
+        """When the lane said it was done (its thread's last act), if it has."""
+        if self.states and self.states[-1][0] is State.DONE:
+            return self.times[-1]
+        return None
+
     def during(self, t0: float, t1: float) -> tuple[State | None, str]:
         """The lane's state over (t0, t1]: blocked if it was blocked at any moment of it
         (a sleeper wakes for a few microseconds between two waits), else its state at t1."""
