@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
                                              CLOSING_PAGES.items() if key in dict(pages)), ""))
         else:
             self.intro.show_text(opening_notes() or "# gilviz")
-            self.chapter_label.setText("Before the lessons")
+            self.chapter_label.setText("Before the demos")
         self.pages.setCurrentWidget(self.intro)
         self._show_position(self._place_of(kind, key))
 
