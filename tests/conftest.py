@@ -78,7 +78,8 @@ def pytest_collection_modifyitems(config, items):
         return
     for item in items:
         if item.get_closest_marker("freethreaded"):
-            item.add_marker(pytest.mark.timeout(FREE_THREADED_BUILD_TIMEOUT_S + 120))
+            item.add_marker(pytest.mark.timeout(FREE_THREADED_BUILD_TIMEOUT_S + 120),
+                            append=False)  # closest: wins over the test's own
 
 
 @pytest.fixture(scope="session")

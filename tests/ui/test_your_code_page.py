@@ -128,14 +128,17 @@ def test_stop_gives_the_window_back_quickly(qtbot, window, source):
     assert "Stopped" in window.page.result_view.toPlainText()
 
 
+@pytest.mark.timeout(400)
 def test_ten_million_lines_are_cut_and_the_window_keeps_up(qtbot, window):
     open_page(window, scripts.FLOOD)
+    # 20-30 s on a quiet machine; beside three busy loops it passed the 60 s default limit.
+    set_param(window, "timeout_s", 300)
     meter = window.latency_meter
     meter.reset(span_s=600)
     wait(qtbot, 1.0)
     idle = meter.stats()
     meter.reset(span_s=600)
-    result = run_and_wait(qtbot, window, timeout_ms=110_000)
+    result = run_and_wait(qtbot, window, timeout_ms=330_000)
     busy = meter.stats()
     assert result.result["status"] == "finished" and result.result["output_truncated"]
     assert window.page.log.blockCount() <= 5000 + 2
