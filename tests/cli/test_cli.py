@@ -87,7 +87,7 @@ def test_many_threads_json_counts():
     proc = gilviz("run", "many-threads", "--set", "threads=8", "--set", "count=3",
                   "--set", "interval_s=0.01", "--json")
     result = json.loads(proc.stdout)["result"]
-    assert result["counts"] == [3] * 8 and result["distinct_idents"] == 8
+    assert result["counts"] == [3] * 8 and result["distinct_thread_ids"] == 8
 
 
 def test_text_mode_prints_the_log_and_the_takeaway():

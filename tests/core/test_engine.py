@@ -28,7 +28,7 @@ def test_a_lesson_runs_in_the_child_with_live_lanes_and_log():
         _wait_done(run)
         result = run.result()
         assert result is not None and result.error is None, result
-        assert result.result["counts"] == [4] * 6 and result.result["distinct_idents"] == 6
+        assert result.result["counts"] == [4] * 6 and result.result["distinct_thread_ids"] == 6
         snapshot = run.snapshot()
         assert len(snapshot.lanes) == 7
         assert all(lane.state is State.DONE for lane in snapshot.lanes)

@@ -71,7 +71,7 @@ def test_qthread_kind_from_the_window(qtbot, window):
     set_param(window, "interval_s", 0.02)
     result = run_and_wait(qtbot, window)
     assert result.result["kind"] == "qthread"
-    assert result.result["distinct_idents"] == 8 and result.result["complete"]
+    assert result.result["distinct_thread_ids"] == 8 and result.result["complete"]
 
 
 def test_lanes_update_live_while_running(qtbot, window):
