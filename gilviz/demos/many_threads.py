@@ -76,9 +76,9 @@ def report(result: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:
     ended = [lane.ended_s for lane in lanes if lane.ended_s is not None]
     return {
         **result,
-        # The kernel's thread ids: threading.get_ident() values come back once a thread
-        # has ended (joined one by one, eight threads showed one ident).
-        "distinct_thread_ids": len({lane.tid or lane.ident for lane in lanes}),
+        # The kernel's thread ids (every lane records one as its thread starts):
+        # threading.get_ident() values come back once a thread has ended.
+        "distinct_thread_ids": len({lane.tid for lane in lanes}),
         "counts": [lane.count for lane in lanes],
         "complete": len(lanes) == result["threads"]
         and all(lane.count == result["count"] for lane in lanes),

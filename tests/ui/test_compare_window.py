@@ -12,8 +12,8 @@ from gilviz.ui import interpreter_choice
 from gilviz.ui.compare_view import CompareWindow
 from tests.ui.helpers import choose_lesson, click, find, set_param
 
-# Two runs in turn, one on a Python starting its engine: about 15-40 s; beside three busy
-# loops one took over 90 s.
+# Two runs in turn, one on a Python starting its engine: 4.4 s on a quiet machine, 71 s
+# beside two busy loops (the window's engine runs at nice +5), over 90 s beside three.
 COMPARE_TIMEOUT_MS = 240_000
 pytestmark = pytest.mark.timeout(330)
 
